@@ -1,0 +1,33 @@
+"""Shared fixtures. Every test runs with data, config and cache dirs under tmp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
+    """Point every user directory tui-reader could touch at a fresh temp dir."""
+    root = tmp_path_factory.mktemp("userdirs")
+    dirs = {name: root / name for name in ("data", "cache", "config", "home")}
+    for path in dirs.values():
+        path.mkdir()
+    monkeypatch.setenv("TUI_READER_DATA_DIR", str(dirs["data"]))
+    monkeypatch.setenv("TUI_READER_CACHE_DIR", str(dirs["cache"]))
+    monkeypatch.setenv("XDG_DATA_HOME", str(dirs["data"]))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(dirs["cache"]))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["config"]))
+    monkeypatch.setenv("HOME", str(dirs["home"]))
+    yield dirs
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    """The repository's sample articles."""
+    return SEEDS

@@ -1,0 +1,1 @@
+"""Reading article files: decoding, parsing, corpus scanning and the article model."""

@@ -1,0 +1,1 @@
+"""The search index, query matching and ranking (no UI)."""

@@ -1,0 +1,1 @@
+"""The SQLite state store: read marks, reading positions and bookmarks."""

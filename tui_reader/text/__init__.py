@@ -1,0 +1,1 @@
+"""Text folding, syllable tokenization and pyvi word segmentation (no UI)."""
