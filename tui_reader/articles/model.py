@@ -75,9 +75,13 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class ArticleMeta:
-    """What the article list needs, cached by path, size and mtime."""
+    """What the article list needs, cached by path, size and mtime.
 
-    path: Path
+    ``path`` is an absolute path as ``str``: a corpus can hold 350,000 of these and
+    building ``Path`` objects for all of them would cost more than the list paint.
+    """
+
+    path: str
     key: str
     title: str
     source: str | None

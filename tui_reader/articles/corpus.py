@@ -1,0 +1,122 @@
+"""Finding the article files of a corpus.
+
+A corpus is one or more paths: files, or folders searched recursively for
+``.txt`` files. Scanning only lists and stats files; it never reads bodies, so
+it stays fast on folders of 100,000 files. Symlink loops, unreadable folders
+and names that are not valid UTF-8 are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.articles.model import SkippedFile
+
+ARTICLE_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """One article file as found on disk: enough to tell whether a cache is stale.
+
+    ``path`` is absolute and a ``str`` for the same reason as ``ArticleMeta.path``.
+    """
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class CorpusScan:
+    """The files of a corpus in a stable order, and what was passed over and why."""
+
+    files: list[FileEntry] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
+def _display(path: str) -> Path:
+    """A path whose name may hold undecodable bytes (kept as surrogate escapes)."""
+    return Path(path)
+
+
+def _is_valid_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _walk(root: str, scan: CorpusScan, seen_dirs: set[tuple[int, int]]) -> Iterable[FileEntry]:
+    """Depth-first walk in sorted order, guarding against symlink loops by inode."""
+    try:
+        st = os.stat(root)
+    except OSError as err:
+        scan.skipped.append(SkippedFile(_display(root), f"cannot open folder: {err.strerror}"))
+        return
+    ident = (st.st_dev, st.st_ino)
+    if ident in seen_dirs:
+        scan.skipped.append(SkippedFile(_display(root), "symlink loop (folder already visited)"))
+        return
+    seen_dirs.add(ident)
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as err:
+        scan.skipped.append(SkippedFile(_display(root), f"cannot list folder: {err.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():
+                yield from _walk(entry.path, scan, seen_dirs)
+                continue
+            if not entry.name.lower().endswith(ARTICLE_SUFFIX) or not entry.is_file():
+                continue
+            if not _is_valid_name(entry.name):
+                scan.skipped.append(
+                    SkippedFile(_display(entry.path), "file name is not valid UTF-8")
+                )
+                continue
+            info = entry.stat()
+        except OSError as err:
+            scan.skipped.append(SkippedFile(_display(entry.path), f"cannot stat: {err.strerror}"))
+            continue
+        yield FileEntry(entry.path, info.st_size, info.st_mtime_ns)
+
+
+def scan_corpus(paths: Sequence[Path]) -> CorpusScan:
+    """List the article files under ``paths`` (files or folders), de-duplicated, in order.
+
+    Paths that do not exist are collected in ``missing`` so the CLI can refuse
+    them with a clear message before the app starts.
+    """
+    scan = CorpusScan()
+    seen_files: set[str] = set()
+    seen_dirs: set[tuple[int, int]] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            scan.missing.append(path)
+            continue
+        if path.is_dir():
+            found: Iterable[FileEntry] = _walk(os.path.abspath(path), scan, seen_dirs)
+        else:
+            try:
+                info = path.stat()
+            except OSError as err:
+                scan.skipped.append(SkippedFile(path, f"cannot stat: {err.strerror}"))
+                continue
+            found = [FileEntry(os.path.abspath(path), info.st_size, info.st_mtime_ns)]
+        for entry in found:
+            if entry.path in seen_files:
+                continue
+            seen_files.add(entry.path)
+            scan.files.append(entry)
+    return scan
