@@ -1,0 +1,184 @@
+"""Benchmark: time to first paint of the article list, cold and warm, and peak RSS.
+
+Each run starts a real process in a pseudo-terminal (120x36) and times from
+``fork`` until the terminal output shows the first article's title: the moment a
+person would see the list. The same is measured for an empty Textual app
+(until its one label appears), the baseline the targets are relative to.
+
+* cold: a fresh, empty cache dir (no listing cache, no index);
+* warm: the cache dir left by a previous run.
+
+Peak RSS is the child's ``ru_maxrss`` over a whole session: it starts, paints,
+keeps running for ``--linger`` seconds (background scan and indexing included)
+and is then asked to quit.
+
+Usage::
+
+    python benchmarks/first_paint.py [--corpus DIR] [--runs 5]
+
+With no ``--corpus`` the 35k corpus is unpacked from ../shared/corpora into
+``.bench/`` (ignored by git) on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TARBALL = REPO.parent / "shared" / "corpora" / "baomoi-35k.tar.xz"
+EMPTY_APP = """
+from textual.app import App
+from textual.widgets import Label
+class Empty(App):
+    def compose(self):
+        yield Label("EMPTY-APP-READY")
+Empty().run()
+"""
+
+
+def ensure_corpus(explicit: str | None) -> Path:
+    """The corpus folder, unpacking the tarball into .bench/ when needed."""
+    if explicit:
+        return Path(explicit)
+    target = REPO / ".bench" / "baomoi-35k"
+    if not target.is_dir():
+        target.parent.mkdir(exist_ok=True)
+        print(f"unpacking {TARBALL} ...", file=sys.stderr)
+        subprocess.run(["tar", "xJf", str(TARBALL), "-C", str(target.parent)], check=True)
+    return target
+
+
+def first_title(corpus: Path) -> str:
+    """The title the list shows first (files are listed in sorted order)."""
+    first = min(p for p in corpus.rglob("*.txt"))
+    line = first.read_text(encoding="utf-8").splitlines()[0].strip()
+    return line[:12]
+
+
+def run_once(
+    argv: list[str], marker: str, env: dict[str, str], linger: float, timeout: float = 60.0
+) -> tuple[float, float]:
+    """Seconds until ``marker`` shows on the terminal, and the session's peak RSS in MB."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    needle = marker.encode("utf-8")
+    seen = b""
+    painted = -1.0
+    deadline = start + timeout
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen = (seen + chunk)[-200_000:]
+            if painted < 0 and needle in seen:
+                painted = time.perf_counter() - start
+                deadline = time.perf_counter() + linger
+    os.write(fd, b"q")
+    usage = None
+    quit_deadline = time.perf_counter() + 5
+    while usage is None:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                pass
+        waited, _status, rusage = os.wait4(pid, os.WNOHANG)
+        if waited:
+            usage = rusage
+        elif time.perf_counter() > quit_deadline:
+            os.kill(pid, signal.SIGKILL)
+            quit_deadline = float("inf")
+    os.close(fd)
+    if painted < 0:
+        raise RuntimeError(f"marker {marker!r} never appeared for {argv}")
+    return painted, usage.ru_maxrss / 1024
+
+
+def summarize(name: str, times: list[float], rss: list[float]) -> tuple[str, float]:
+    """A printable row and the median time."""
+    med = statistics.median(times)
+    return (
+        f"{name:<28} median {med * 1000:7.0f} ms   min {min(times) * 1000:7.0f} ms   "
+        f"max {max(times) * 1000:7.0f} ms   peak RSS {max(rss):6.0f} MB",
+        med,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", help="corpus folder (default: the 35k corpus)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--linger", type=float, default=3.0, help="seconds to run after paint")
+    args = parser.parse_args()
+    corpus = ensure_corpus(args.corpus)
+    marker = first_title(corpus)
+    count = sum(1 for _ in corpus.rglob("*.txt"))
+    exe = shutil.which("tui-reader") or sys.exit("tui-reader is not installed in this venv")
+    work = Path(tempfile.mkdtemp(prefix="tui-bench-"))
+    env = dict(os.environ, TERM="xterm-256color", TUI_READER_DATA_DIR=str(work / "data"))
+    env.pop("TEXTUAL", None)
+
+    empty_script = work / "empty_app.py"
+    empty_script.write_text(EMPTY_APP, encoding="utf-8")
+    rows: list[str] = [f"corpus: {corpus} ({count:,} articles), {args.runs} runs each, 120x36 pty"]
+
+    empty_t, empty_r = [], []
+    for _ in range(args.runs):
+        t, r = run_once([sys.executable, str(empty_script)], "EMPTY-APP-READY", env, 0.5)
+        empty_t.append(t)
+        empty_r.append(r)
+    row, empty_med = summarize("empty Textual app", empty_t, empty_r)
+    rows.append(row)
+
+    cold_t, cold_r = [], []
+    for i in range(args.runs):
+        cache = work / f"cold-cache-{i}"
+        run_env = dict(env, TUI_READER_CACHE_DIR=str(cache))
+        t, r = run_once([exe, str(corpus)], marker, run_env, args.linger)
+        cold_t.append(t)
+        cold_r.append(r)
+    row, cold_med = summarize("tui-reader cold (no cache)", cold_t, cold_r)
+    rows.append(row)
+
+    warm_env = dict(env, TUI_READER_CACHE_DIR=str(work / "cold-cache-0"))
+    warm_t, warm_r = [], []
+    for _ in range(args.runs):
+        t, r = run_once([exe, str(corpus)], marker, warm_env, args.linger)
+        warm_t.append(t)
+        warm_r.append(r)
+    row, warm_med = summarize("tui-reader warm (cached)", warm_t, warm_r)
+    rows.append(row)
+
+    rows.append(
+        f"warm / empty = {warm_med / empty_med:.2f}x (target <= 2x); "
+        f"cold / empty = {cold_med / empty_med:.2f}x (target <= 4x); "
+        f"peak RSS = {max(cold_r + warm_r):.0f} MB (target <= 300 MB)"
+    )
+    print("\n".join(rows))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
