@@ -23,6 +23,7 @@ With no ``--corpus`` the 35k corpus is unpacked from ../shared/corpora into
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import pty
@@ -99,10 +100,8 @@ def run_once(
     while usage is None:
         ready, _, _ = select.select([fd], [], [], 0.05)
         if ready:
-            try:
+            with contextlib.suppress(OSError):
                 os.read(fd, 65536)
-            except OSError:
-                pass
         waited, _status, rusage = os.wait4(pid, os.WNOHANG)
         if waited:
             usage = rusage

@@ -12,7 +12,9 @@ SEEDS = REPO / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Path]]:
+def isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Path]]:
     """Point every user directory tui-reader could touch at a fresh temp dir."""
     root = tmp_path_factory.mktemp("userdirs")
     dirs = {name: root / name for name in ("data", "cache", "config", "home")}
@@ -20,6 +22,7 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
         path.mkdir()
     monkeypatch.setenv("TUI_READER_DATA_DIR", str(dirs["data"]))
     monkeypatch.setenv("TUI_READER_CACHE_DIR", str(dirs["cache"]))
+    monkeypatch.setenv("TUI_READER_CONFIG_DIR", str(dirs["config"]))
     monkeypatch.setenv("XDG_DATA_HOME", str(dirs["data"]))
     monkeypatch.setenv("XDG_CACHE_HOME", str(dirs["cache"]))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["config"]))

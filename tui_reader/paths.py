@@ -57,3 +57,11 @@ def seeds_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+CONFIG_ENV = "TUI_READER_CONFIG_DIR"
+
+
+def config_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The directory holding user settings such as ``keymap.toml``."""
+    return _resolve(explicit, CONFIG_ENV, platformdirs.user_config_dir(APP_NAME))

@@ -1,12 +1,95 @@
-"""Command line entry point: ``tui-reader [PATH...]`` opens the app; subcommands run headless."""
+"""Command line entry point.
+
+``tui-reader [PATH...]`` opens the app on the corpus at PATH (default: the
+bundled sample articles); ``tui-reader index|search|bookmarks ...`` run headless.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui_reader import __version__
+from tui_reader.paths import cache_dir, config_dir, data_dir, seeds_dir
+
+SUBCOMMANDS = ("index", "search")
+
+
+def app_parser() -> argparse.ArgumentParser:
+    """The parser for opening the app."""
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description="Read and search a folder of news articles in the terminal.",
+        epilog=(
+            "Headless commands: 'tui-reader index [PATH...]' builds the search index, "
+            "'tui-reader search --corpus PATH QUERY' searches it. "
+            "Each has its own --help."
+        ),
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="article files or folders (searched recursively for .txt); "
+        "default: the bundled sample articles",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where read marks and bookmarks are kept (env TUI_READER_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="where the listing cache and search index are kept (env TUI_READER_CACHE_DIR)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        help="where keymap.toml is read from (env TUI_READER_CONFIG_DIR)",
+    )
+    parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
+    return parser
+
+
+def corpus_label(roots: Sequence[Path]) -> str:
+    """A short name for the corpus for the header."""
+    if len(roots) == 1:
+        return str(roots[0])
+    return f"{roots[0]} and {len(roots) - 1} more"
+
+
+def run_app(argv: list[str]) -> int:
+    """Parse the app's arguments, check the paths, and run the app."""
+    args = app_parser().parse_args(argv)
+    roots: list[Path] = args.paths or [seeds_dir()]
+    missing = [p for p in roots if not p.expanduser().exists()]
+    if missing:
+        for path in missing:
+            print(f"tui-reader: no such file or folder: {path}", file=sys.stderr)
+        return 2
+    from tui_reader.ui.app import AppConfig, ReaderApp
+
+    config = AppConfig(
+        roots=tuple(p.expanduser().absolute() for p in roots),
+        data_dir=data_dir(args.data_dir),
+        cache_dir=cache_dir(args.cache_dir),
+        corpus_label="sample articles" if not args.paths else corpus_label(roots),
+        config_dir=config_dir(args.config_dir),
+    )
+    ReaderApp(config).run()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the app or to a headless subcommand; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    print("tui-reader: not yet wired", args)
-    return 0
+    if args and args[0] in SUBCOMMANDS:
+        from tui_reader.cli import search_commands
+
+        command = search_commands.index_main if args[0] == "index" else search_commands.search_main
+        return command(args[1:])
+    return run_app(args)

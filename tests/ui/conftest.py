@@ -1,0 +1,39 @@
+"""Fixtures for driving the real app headless against real files and a real SQLite store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tui_reader.ui.app import AppConfig, ReaderApp
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+MakeApp = Callable[..., ReaderApp]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the seeds, so a test may add, edit or move files."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def make_app(isolated_user_dirs: dict[str, Path]) -> MakeApp:
+    """Build an app on a corpus with the isolated data and cache dirs."""
+
+    def build(*roots: Path, label: str = "sample articles") -> ReaderApp:
+        config = AppConfig(
+            roots=tuple(roots) or (SEEDS,),
+            data_dir=isolated_user_dirs["data"],
+            cache_dir=isolated_user_dirs["cache"],
+            corpus_label=label,
+        )
+        return ReaderApp(config)
+
+    return build

@@ -1,0 +1,160 @@
+"""The article listing: what the list pane shows, cached so a warm start reads no bodies.
+
+A listing is the ordered :class:`ArticleMeta` of a corpus plus the files that
+were skipped. It is cached per corpus (the set of root paths) in the cache dir
+as a ``marshal`` file of plain tuples: loading 35,000 entries takes a few tens
+of milliseconds, which is what lets the list paint before anything else runs.
+Entries are reused while a file's path, size and mtime are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.articles.corpus import CorpusScan, FileEntry, scan_corpus
+from tui_reader.articles.decode import UnreadableFile, read_text
+from tui_reader.articles.model import ArticleMeta, SkippedFile, content_key
+from tui_reader.articles.parse import summarize
+
+CACHE_VERSION = 1
+_Row = tuple[str, int, int, str, str, str | None]
+_Skip = tuple[str, int, int, str]
+
+
+@dataclass(slots=True)
+class Listing:
+    """The articles of a corpus in display order, and the files that could not be read."""
+
+    articles: list[ArticleMeta] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+    missing: list[Path] = field(default_factory=list)
+
+
+def corpus_id(roots: Sequence[Path]) -> str:
+    """A file-name-safe id for a corpus, from its absolute root paths in order."""
+    joined = "\0".join(os.path.abspath(p) for p in roots)
+    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+class ListingCache:
+    """Reads and writes the cached listing of one corpus; a bad cache is simply ignored."""
+
+    def __init__(self, cache_dir: Path, roots: Sequence[Path]) -> None:
+        self.path = cache_dir / "listings" / f"{corpus_id(roots)}.marshal"
+
+    def load(self) -> tuple[list[_Row], list[_Skip]] | None:
+        """The cached rows, or None when there is no usable cache."""
+        try:
+            data = marshal.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == CACHE_VERSION):
+            return None
+        rows, skips = data[1], data[2]
+        if not (isinstance(rows, list) and isinstance(skips, list)):
+            return None
+        return rows, skips
+
+    def save(self, rows: list[_Row], skips: list[_Skip]) -> None:
+        """Write atomically; a cache that cannot be written only costs speed next time."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_bytes(marshal.dumps((CACHE_VERSION, rows, skips)))
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _meta(row: _Row) -> ArticleMeta:
+    return ArticleMeta(row[0], row[3], row[4], row[5], row[1], row[2])
+
+
+def cached_listing(cache_dir: Path, roots: Sequence[Path]) -> Listing | None:
+    """The last listing of this corpus without touching the corpus files (may be stale)."""
+    loaded = ListingCache(cache_dir, roots).load()
+    if loaded is None:
+        return None
+    rows, skips = loaded
+    try:
+        return Listing(
+            articles=[_meta(row) for row in rows],
+            skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
+        )
+    except (IndexError, TypeError):
+        return None
+
+
+def summarize_file(entry: FileEntry) -> _Row:
+    """Read one file just enough for the list: key, title and source.
+
+    Raises :class:`UnreadableFile` with a reason for files that are not articles.
+    """
+    decoded = read_text(Path(entry.path))
+    title, source = summarize(decoded.text)
+    return (entry.path, entry.size, entry.mtime_ns, content_key(decoded.text), title, source)
+
+
+def refresh_listing(
+    cache_dir: Path,
+    roots: Sequence[Path],
+    *,
+    on_batch: Callable[[list[ArticleMeta]], None] | None = None,
+    batch_size: int = 500,
+    scan: CorpusScan | None = None,
+) -> Listing:
+    """Scan the corpus, reuse cached entries for unchanged files, read the rest.
+
+    ``on_batch`` receives newly read articles as they come, so a cold start can
+    fill the list progressively instead of waiting for every file.
+    """
+    cache = ListingCache(cache_dir, roots)
+    loaded = cache.load()
+    known: dict[str, _Row] = {}
+    known_skips: dict[str, _Skip] = {}
+    if loaded is not None:
+        known = {row[0]: row for row in loaded[0]}
+        known_skips = {s[0]: s for s in loaded[1]}
+    if scan is None:
+        scan = scan_corpus(roots)
+    rows: list[_Row] = []
+    skips: list[_Skip] = [(str(s.path), -1, -1, s.reason) for s in scan.skipped]
+    pending: list[ArticleMeta] = []
+    for entry in scan.files:
+        row = known.get(entry.path)
+        if row is not None and row[1] == entry.size and row[2] == entry.mtime_ns:
+            rows.append(row)
+            continue
+        skip = known_skips.get(entry.path)
+        if skip is not None and skip[1] == entry.size and skip[2] == entry.mtime_ns:
+            skips.append(skip)
+            continue
+        try:
+            row = summarize_file(entry)
+        except UnreadableFile as err:
+            skips.append((entry.path, entry.size, entry.mtime_ns, err.reason))
+            continue
+        rows.append(row)
+        if on_batch is not None:
+            pending.append(_meta(row))
+            if len(pending) >= batch_size:
+                on_batch(pending)
+                pending = []
+    if on_batch is not None and pending:
+        on_batch(pending)
+    cache.save(rows, skips)
+    return Listing(
+        articles=[_meta(row) for row in rows],
+        skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
+        missing=list(scan.missing),
+    )
+
+
+def iter_paths(listing: Listing) -> Iterable[str]:
+    """The article paths of a listing, in order."""
+    return (meta.path for meta in listing.articles)

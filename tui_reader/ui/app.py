@@ -1,0 +1,89 @@
+"""The Textual application: wiring config, state and the main screen together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tui_reader.ui.keymap import load_keymap
+from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.state import AppState
+
+
+@dataclass(frozen=True, slots=True)
+class AppConfig:
+    """Everything the app needs to know before it starts."""
+
+    roots: tuple[Path, ...]
+    data_dir: Path
+    cache_dir: Path
+    corpus_label: str
+    config_dir: Path | None = None
+
+
+class ReaderApp(App[None]):
+    """tui-reader: read and search a folder of news articles."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "tui-reader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+    ]
+
+    def __init__(self, config: AppConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.store = AppState(config.data_dir)
+
+    def on_mount(self) -> None:
+        if self.config.config_dir is not None:
+            keymap, problem = load_keymap(self.config.config_dir)
+            self.set_keymap(keymap)
+            if problem:
+                self.notify(problem, severity="warning", timeout=10, markup=False)
+        for notice in self.store.notices:
+            self.notify(notice, severity="warning", timeout=15, markup=False)
+        self.push_screen(MainScreen())
+        self.set_interval(30, self._retry_saves)
+
+    def _retry_saves(self) -> None:
+        if self.store.save_problem:
+            self.store.retry_pending()
+
+    def action_help(self) -> None:
+        from tui_reader.ui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette (ctrl+p): the app's own commands beside Textual's."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Keys", "Show every key of tui-reader (?)", self.action_help)
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Unread only",
+                "Show only unread articles, or all again (u)",
+                screen.action_toggle_unread_only,
+            )
+            yield SystemCommand(
+                "Skipped files",
+                "List the files that could not be read (S)",
+                screen.action_show_skipped,
+            )
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then quit."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_state()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.store.close()

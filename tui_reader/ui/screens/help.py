@@ -1,0 +1,33 @@
+"""The keys screen (``?``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui_reader.ui.keys import KEYS
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the app, from the one table in :mod:`tui_reader.ui.keys`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for key, what in KEYS:
+            table.add_row(key, what)
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static("Keys", classes="dialog-title", markup=False)
+            yield Static(table)
+            yield Static("Escape to close", classes="dialog-hint", markup=False)

@@ -1,0 +1,267 @@
+"""The main screen: the article list beside the reading pane.
+
+Slow work never runs here on the UI thread: the listing refresh (file scans),
+opening an article (file read and parse) and search run in workers, and their
+results come back as calls on this screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static
+
+from tui_reader.articles.decode import UnreadableFile
+from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
+from tui_reader.articles.model import Article, ArticleMeta
+from tui_reader.articles.parse import load_article
+from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.reading_pane import ReadingPane
+from tui_reader.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+
+class MainScreen(Screen[None]):
+    """List and reader side by side."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+        Binding("u", "toggle_unread_only", "Unread only", id="main.unread_only"),
+        Binding("tab", "switch_pane", "Switch pane", show=False, id="main.switch"),
+        Binding("shift+tab", "switch_pane", "Switch pane", show=False, id="main.switch_back"),
+        Binding("o", "open_source", "Source link", show=False, id="main.open_source"),
+        Binding("S", "show_skipped", "Skipped files", show=False, id="main.skipped"),
+        Binding("escape", "back", "Back", show=False, id="main.back"),
+    ]
+
+    unread_only: var[bool] = var(False)
+    """Show only articles not yet read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.listing = Listing()
+        self.open_meta: ArticleMeta | None = None
+        self._save_timer: Timer | None = None
+
+    @property
+    def reader_app(self) -> ReaderApp:
+        """The app, typed."""
+        from tui_reader.ui.app import ReaderApp
+
+        assert isinstance(self.app, ReaderApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        store = self.reader_app.store
+        yield Header(show_clock=False)
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield ArticleList(
+                    read_keys=store.read_keys_cache,
+                    bookmark_counts=store.bookmark_counts_cache,
+                    id="articles",
+                )
+                yield Static("", id="list-empty", markup=False)
+            yield ReadingPane(id="reader")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The list widget."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        """The reading pane."""
+        return self.query_one("#reader", ReadingPane)
+
+    @property
+    def status(self) -> StatusBar:
+        """The status line."""
+        return self.query_one("#status", StatusBar)
+
+    def on_mount(self) -> None:
+        config = self.reader_app.config
+        self.title = "tui-reader"
+        self.sub_title = config.corpus_label
+        self.reader.compose_placeholder("Select an article and press Enter to read it.")
+        cached = cached_listing(config.cache_dir, config.roots)
+        if cached is not None:
+            self._apply_listing(cached)
+        else:
+            self.status.scanning = True
+        self.article_list.focus()
+        self.watch(self.reader, "scroll_y", self._scrolled, init=False)
+        self.refresh_corpus()
+
+    # --- listing ---------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
+    def refresh_corpus(self) -> None:
+        """Scan the corpus and read new or changed files, streaming a cold start in."""
+        config = self.reader_app.config
+        streaming = not self.listing.articles
+
+        def on_batch(batch: list[ArticleMeta]) -> None:
+            if streaming:
+                self.app.call_from_thread(self._append_batch, batch)
+
+        listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
+        self.app.call_from_thread(self._apply_listing, listing)
+
+    def _append_batch(self, batch: list[ArticleMeta]) -> None:
+        self.listing.articles.extend(batch)
+        if not self.unread_only:
+            self.article_list.append_rows(batch)
+        self.status.article_count = len(self.listing.articles)
+        self._update_empty()
+
+    def _apply_listing(self, listing: Listing) -> None:
+        self.listing = listing
+        self.status.scanning = False
+        self.status.article_count = len(listing.articles)
+        self.status.skipped_count = len(listing.skipped)
+        self._show_rows()
+
+    def _visible_rows(self) -> list[ArticleMeta]:
+        rows = self.listing.articles
+        if self.unread_only:
+            read = self.reader_app.store.read_keys_cache
+            return [meta for meta in rows if meta.key not in read]
+        return rows
+
+    def _show_rows(self) -> None:
+        current = self.article_list.current
+        self.article_list.set_rows(
+            list(self._visible_rows()), keep_key=current.key if current else None
+        )
+        self._update_status_counts()
+        self._update_empty()
+
+    def _update_empty(self) -> None:
+        empty = self.query_one("#list-empty", Static)
+        if self.article_list.rows:
+            empty.display = False
+            return
+        empty.display = True
+        if self.status.scanning:
+            empty.update("Reading the corpus…")
+        elif self.unread_only and self.listing.articles:
+            empty.update("Everything here is read. Press u to show all articles.")
+        else:
+            roots = ", ".join(str(root) for root in self.reader_app.config.roots)
+            skipped = len(self.listing.skipped)
+            note = f" {skipped} file(s) could not be read: press S to see why." if skipped else ""
+            empty.update(f"No articles found in {roots}.\ntui-reader reads .txt files.{note}")
+
+    def _update_status_counts(self) -> None:
+        read = self.reader_app.store.read_keys_cache
+        self.status.unread_count = sum(1 for m in self.listing.articles if m.key not in read)
+
+    def watch_unread_only(self, _value: bool) -> None:
+        if self.is_mounted:
+            self._show_rows()
+            self.status.unread_only = self.unread_only
+
+    # --- opening ---------------------------------------------------------------
+
+    @on(ArticleList.Opened)
+    def _on_opened(self, message: ArticleList.Opened) -> None:
+        self.open_article(message.meta)
+
+    def open_article(self, meta: ArticleMeta, *, focus_passage: int | None = None) -> None:
+        """Read ``meta``'s file in a worker, then show it and mark it read."""
+        self._save_position()
+        self._load_article(meta, focus_passage)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _load_article(self, meta: ArticleMeta, focus_passage: int | None) -> None:
+        try:
+            article = load_article(Path(meta.path))
+        except UnreadableFile as err:
+            self.app.call_from_thread(self._show_unreadable, meta, err.reason)
+            return
+        self.app.call_from_thread(self._show_article, meta, article, focus_passage)  # type: ignore[arg-type]
+
+    def _show_unreadable(self, meta: ArticleMeta, reason: str) -> None:
+        self.notify(f"Cannot open {meta.path}: {reason}", severity="error", markup=False)
+
+    async def _show_article(
+        self, meta: ArticleMeta, article: Article, focus_passage: int | None
+    ) -> None:
+        store = self.reader_app.store
+        self.open_meta = meta
+        scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
+        await self.reader.show(article, scroll_y=scroll_y, focus_passage=focus_passage)
+        store.set_read(meta.key, True)
+        if article.key != meta.key:
+            store.set_read(article.key, True)
+        self.article_list.refresh_marks()
+        self._update_status_counts()
+        self.reader.focus()
+
+    def _scrolled(self, _y: float) -> None:
+        """Save the position a moment after scrolling stops (cheap, and survives a kill)."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(0.5, self._save_position)
+
+    def _save_position(self) -> None:
+        if self.open_meta is not None and self.reader.article is not None:
+            self.reader_app.store.set_scroll_offset(self.open_meta.key, self.reader.scroll_y)
+
+    def save_state(self) -> None:
+        """Remember where the reader is before the app goes away."""
+        self._save_position()
+
+    # --- actions ---------------------------------------------------------------
+
+    def _target(self) -> ArticleMeta | None:
+        if self.reader.has_focus and self.open_meta is not None:
+            return self.open_meta
+        return self.article_list.current
+
+    def action_toggle_read(self) -> None:
+        meta = self._target()
+        if meta is None:
+            return
+        store = self.reader_app.store
+        store.set_read(meta.key, meta.key not in store.read_keys_cache)
+        self.article_list.refresh_marks()
+        self._update_status_counts()
+
+    def action_toggle_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+
+    def action_switch_pane(self) -> None:
+        if self.article_list.has_focus:
+            self.reader.focus()
+        else:
+            self.article_list.focus()
+
+    def action_back(self) -> None:
+        self.article_list.focus()
+
+    def action_open_source(self) -> None:
+        article = self.reader.article
+        url = article.source_url if article else None
+        if url and url.lower().startswith(("http://", "https://")):
+            self.app.open_url(url)
+        else:
+            self.notify("This article has no web link.", markup=False)
+
+    def action_show_skipped(self) -> None:
+        from tui_reader.ui.screens.skipped import SkippedScreen
+
+        self.app.push_screen(SkippedScreen(self.listing.skipped))

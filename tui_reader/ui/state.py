@@ -1,0 +1,55 @@
+"""The app's view of the state store: in-memory mirrors the list can read per row.
+
+The list draws thousands of rows a second; it asks ``key in read_keys_cache``,
+never the database. Writes go to the store (which queues them if the disk
+refuses) and update the mirrors at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui_reader.store.state import StateStore
+
+
+class AppState:
+    """Read marks, positions and bookmark counts for the UI, backed by SQLite."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.store = StateStore.open(data_dir)
+        self.read_keys_cache: set[str] = self.store.read_keys()
+        self.bookmark_counts_cache: dict[str, int] = self.store.bookmark_counts()
+
+    @property
+    def notices(self) -> list[str]:
+        """Messages for the user from opening the store (e.g. a database moved aside)."""
+        return list(self.store.notices)
+
+    @property
+    def save_problem(self) -> str | None:
+        """Why state cannot be saved right now, if it cannot."""
+        return self.store.save_problem
+
+    def set_read(self, key: str, read: bool) -> None:
+        """Mark an article read or unread."""
+        if read:
+            self.read_keys_cache.add(key)
+        else:
+            self.read_keys_cache.discard(key)
+        self.store.set_read(key, read)
+
+    def scroll_offset(self, key: str) -> float | None:
+        """Where the reader left this article."""
+        return self.store.scroll_offset(key)
+
+    def set_scroll_offset(self, key: str, y: float) -> None:
+        """Remember where the reader is in this article."""
+        self.store.set_scroll_offset(key, y)
+
+    def retry_pending(self) -> None:
+        """Try again to save writes the disk refused."""
+        self.store.retry_pending()
+
+    def close(self) -> None:
+        """Flush and close the database."""
+        self.store.close()

@@ -1,0 +1,190 @@
+"""The reading pane: one article, laid out for reading.
+
+Every block of text is built as a Rich ``Text`` from the article's strings, never
+from markup, so "[bold]" in an article shows as typed. Passages are separate
+widgets so the pane can point at one (search hits, the passage cursor and
+bookmarks all refer to passage indexes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui_reader.articles.model import Article, Passage
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Highlights:
+    """Match spans to highlight, in original-text offsets."""
+
+    title: Sequence[Span] = ()
+    passages: Mapping[int, Sequence[Span]] = field(default_factory=dict)
+
+    def ordered(self) -> list[tuple[int | None, Span]]:
+        """Every match in reading order: (passage index or None for the title, span)."""
+        found: list[tuple[int | None, Span]] = [(None, span) for span in sorted(self.title)]
+        for index in sorted(self.passages):
+            found.extend((index, span) for span in sorted(self.passages[index]))
+        return found
+
+
+def styled(text: str, spans: Sequence[Span], match_style: str, current: Span | None) -> Text:
+    """``text`` as plain Rich text with the match spans styled (never parsed as markup)."""
+    rich_text = Text(text)
+    for start, end in spans:
+        style = "reverse bold" if (start, end) == current else match_style
+        rich_text.stylize(style, start, end)
+    return rich_text
+
+
+class PassageView(Static):
+    """One passage; its kind is a CSS class so each kind can be styled distinctly."""
+
+    def __init__(self, passage: Passage, index: int, content: Text) -> None:
+        super().__init__(content, classes=f"passage -{passage.kind.value}", markup=False)
+        self.passage = passage
+        self.index = index
+
+
+class ReadingPane(VerticalScroll, can_focus=True):
+    """Shows the open article; scrolls with the keyboard and the mouse."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll_down", "Down", show=False, id="reader.down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="reader.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="reader.page_up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="reader.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+    ]
+
+    MATCH_STYLE = "bold underline yellow"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article: Article | None = None
+        self.highlights = Highlights()
+        self._matches: list[tuple[int | None, Span]] = []
+        self._match_index = -1
+
+    def compose_placeholder(self, message: str) -> None:
+        """Show a message instead of an article."""
+        self.article = None
+        self.remove_children()
+        self.mount(Static(Text(message), classes="placeholder", markup=False))
+
+    async def show(
+        self,
+        article: Article,
+        *,
+        highlights: Highlights | None = None,
+        scroll_y: float | None = None,
+        focus_passage: int | None = None,
+    ) -> None:
+        """Lay out ``article``; restore ``scroll_y`` or bring ``focus_passage`` into view."""
+        self.article = article
+        self.highlights = highlights or Highlights()
+        self._matches = self.highlights.ordered()
+        self._match_index = -1
+        await self.remove_children()
+        await self.mount_all(self._build(article))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        if focus_passage is not None:
+            self.call_after_refresh(self._reveal_passage, focus_passage)
+        elif scroll_y:
+            self.call_after_refresh(self._restore_scroll, scroll_y)
+
+    def _restore_scroll(self, y: float) -> None:
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+    def _build(self, article: Article) -> list[Static]:
+        current = self._matches[self._match_index] if self._match_index >= 0 else None
+        current_span = current[1] if current else None
+        widgets: list[Static] = [
+            Static(
+                styled(
+                    article.title,
+                    self.highlights.title,
+                    self.MATCH_STYLE,
+                    current_span if current and current[0] is None else None,
+                ),
+                classes="article-title",
+                markup=False,
+            ),
+            Static(Text(self._meta_line(article)), classes="article-meta", markup=False),
+        ]
+        for index, passage in enumerate(article.passages):
+            spans = self.highlights.passages.get(index, ())
+            active = current_span if current and current[0] == index else None
+            widgets.append(
+                PassageView(passage, index, styled(passage.text, spans, self.MATCH_STYLE, active))
+            )
+        return widgets
+
+    @staticmethod
+    def _meta_line(article: Article) -> str:
+        parts = [part for part in (article.byline, article.source_name) if part]
+        parts.append(f"{article.word_count:,} words")
+        parts.append(f"{article.reading_minutes} min read")
+        return " · ".join(parts)
+
+    def passage_view(self, index: int) -> PassageView | None:
+        """The widget showing passage ``index``, if mounted."""
+        for view in self.query(PassageView):
+            if view.index == index:
+                return view
+        return None
+
+    def _reveal_passage(self, index: int) -> None:
+        view = self.passage_view(index)
+        if view is not None:
+            self.scroll_to_widget(view, animate=False, top=True, immediate=True)
+
+    # --- matches ---------------------------------------------------------------
+
+    @property
+    def match_count(self) -> int:
+        """How many highlighted matches the open article has."""
+        return len(self._matches)
+
+    @property
+    def match_position(self) -> int:
+        """Index of the current match, -1 before the first jump."""
+        return self._match_index
+
+    def jump_match(self, step: int) -> bool:
+        """Move to the next (+1) or previous (-1) match, wrapping; False when there are none."""
+        if not self._matches or self.article is None:
+            return False
+        self._match_index = (self._match_index + step) % len(self._matches)
+        passage, _span = self._matches[self._match_index]
+        self._restyle()
+        if passage is None:
+            self.scroll_to(y=0, animate=False)
+        else:
+            self._reveal_passage(passage)
+        return True
+
+    def _restyle(self) -> None:
+        """Re-render the title and passages so the current match stands out."""
+        if self.article is None:
+            return
+        current = self._matches[self._match_index] if self._match_index >= 0 else None
+        for view in self.query(PassageView):
+            spans = self.highlights.passages.get(view.index, ())
+            active = current[1] if current and current[0] == view.index else None
+            view.update(styled(view.passage.text, spans, self.MATCH_STYLE, active))
+        title = self.query(".article-title").first(Static)
+        active_title = current[1] if current and current[0] is None else None
+        title.update(
+            styled(self.article.title, self.highlights.title, self.MATCH_STYLE, active_title)
+        )
