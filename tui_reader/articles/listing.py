@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from tui_reader.articles.model import ArticleMeta, SkippedFile, content_key
 from tui_reader.articles.parse import summarize
 
 CACHE_VERSION = 1
+PARALLEL_THRESHOLD = 2000
 _Row = tuple[str, int, int, str, str, str | None]
 _Skip = tuple[str, int, int, str]
 
@@ -100,6 +103,40 @@ def summarize_file(entry: FileEntry) -> _Row:
     return (entry.path, entry.size, entry.mtime_ns, content_key(decoded.text), title, source)
 
 
+_Chunk = tuple[list[_Row], list[_Skip]]
+
+
+def _summarize_chunk(entries: list[tuple[str, int, int]]) -> _Chunk:
+    """Summarize files (in a worker process): the rows, and the skips with their reasons."""
+    rows: list[_Row] = []
+    skips: list[_Skip] = []
+    for path, size, mtime_ns in entries:
+        try:
+            rows.append(summarize_file(FileEntry(path, size, mtime_ns)))
+        except UnreadableFile as err:
+            skips.append((path, size, mtime_ns, err.reason))
+    return rows, skips
+
+
+def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
+    """Summarize ``todo`` in order, in batches; many files go to a pool of processes.
+
+    Reading a cold 35k corpus is ~6 s of CPU; two worker processes halve it and
+    keep the UI thread free of the GIL contention a thread would cause.
+    """
+    chunks = [
+        [(e.path, e.size, e.mtime_ns) for e in todo[i : i + batch_size]]
+        for i in range(0, len(todo), batch_size)
+    ]
+    if len(todo) < PARALLEL_THRESHOLD:
+        yield from map(_summarize_chunk, chunks)
+        return
+    context = multiprocessing.get_context("spawn")
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_summarize_chunk, chunks)
+
+
 def refresh_listing(
     cache_dir: Path,
     roots: Sequence[Path],
@@ -124,7 +161,7 @@ def refresh_listing(
         scan = scan_corpus(roots)
     rows: list[_Row] = []
     skips: list[_Skip] = [(str(s.path), -1, -1, s.reason) for s in scan.skipped]
-    pending: list[ArticleMeta] = []
+    todo: list[FileEntry] = []
     for entry in scan.files:
         row = known.get(entry.path)
         if row is not None and row[1] == entry.size and row[2] == entry.mtime_ns:
@@ -134,27 +171,20 @@ def refresh_listing(
         if skip is not None and skip[1] == entry.size and skip[2] == entry.mtime_ns:
             skips.append(skip)
             continue
-        try:
-            row = summarize_file(entry)
-        except UnreadableFile as err:
-            skips.append((entry.path, entry.size, entry.mtime_ns, err.reason))
-            continue
-        rows.append(row)
-        if on_batch is not None:
-            pending.append(_meta(row))
-            if len(pending) >= batch_size:
-                on_batch(pending)
-                pending = []
-    if on_batch is not None and pending:
-        on_batch(pending)
+        todo.append(entry)
+    fresh: list[_Row] = []
+    for chunk_rows, chunk_skips in _read_all(todo, batch_size):
+        fresh.extend(chunk_rows)
+        skips.extend(chunk_skips)
+        if on_batch is not None and chunk_rows:
+            on_batch([_meta(row) for row in chunk_rows])
+    if fresh:
+        order = {entry.path: i for i, entry in enumerate(scan.files)}
+        rows.extend(fresh)
+        rows.sort(key=lambda row: order[row[0]])
     cache.save(rows, skips)
     return Listing(
         articles=[_meta(row) for row in rows],
         skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
         missing=list(scan.missing),
     )
-
-
-def iter_paths(listing: Listing) -> Iterable[str]:
-    """The article paths of a listing, in order."""
-    return (meta.path for meta in listing.articles)

@@ -125,6 +125,8 @@ class MainScreen(Screen[None]):
         if not self.unread_only:
             self.article_list.append_rows(batch)
         self.status.article_count = len(self.listing.articles)
+        read = self.reader_app.store.read_keys_cache
+        self.status.unread_count += sum(1 for meta in batch if meta.key not in read)
         self._update_empty()
 
     def _apply_listing(self, listing: Listing) -> None:
