@@ -37,6 +37,7 @@ import sys
 import tempfile
 import termios
 import time
+import unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def first_title(corpus: Path) -> str:
     """The title the list shows first (files are listed in sorted order)."""
     first = min(p for p in corpus.rglob("*.txt"))
     line = first.read_text(encoding="utf-8").splitlines()[0].strip()
-    return line[:12]
+    return unicodedata.normalize("NFC", line)[:12]
 
 
 def run_once(
@@ -133,7 +134,9 @@ def main() -> int:
     corpus = ensure_corpus(args.corpus)
     marker = first_title(corpus)
     count = sum(1 for _ in corpus.rglob("*.txt"))
-    exe = shutil.which("tui-reader") or sys.exit("tui-reader is not installed in this venv")
+    exe = str(Path(sys.executable).with_name("tui-reader"))
+    if not Path(exe).exists():
+        exe = shutil.which("tui-reader") or sys.exit("tui-reader is not installed")
     work = Path(tempfile.mkdtemp(prefix="tui-bench-"))
     env = dict(os.environ, TERM="xterm-256color", TUI_READER_DATA_DIR=str(work / "data"))
     env.pop("TEXTUAL", None)

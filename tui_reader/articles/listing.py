@@ -15,6 +15,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,8 +134,15 @@ def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
         return
     context = multiprocessing.get_context("spawn")
     workers = max(1, min(os.cpu_count() or 1, 4))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_summarize_chunk, chunks)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for chunk in pool.map(_summarize_chunk, chunks):
+                done += 1
+                yield chunk
+    except (OSError, ValueError, BrokenProcessPool):
+        # No worker processes here (sandbox, odd stdio): read the rest in this thread.
+        yield from map(_summarize_chunk, chunks[done:])
 
 
 def refresh_listing(

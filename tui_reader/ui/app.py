@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from multiprocessing import resource_tracker
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -38,6 +39,9 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(self, config: AppConfig) -> None:
+        # Worker processes (cold listing, pyvi segmentation) need multiprocessing's
+        # resource tracker; it cannot start once Textual has replaced sys.stderr.
+        resource_tracker.ensure_running()
         super().__init__()
         self.config = config
         self.store = AppState(config.data_dir)
