@@ -9,7 +9,9 @@ content key) whatever encoding it was saved in.
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +38,7 @@ _BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 _MAX_CONTROL_RATIO = 0.01
+_MIN_CONTROLS = 2  # a stray ESC or two in a short note is text, shown visibly later
 # Share of characters a legacy-decoded text must have from the scripts of real prose.
 _MIN_PROSE_RATIO = 0.9
 _PROSE_SAMPLE = 200_000
@@ -85,7 +88,15 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> DecodedText:
     split, and the result is marked ``truncated``.
     """
     try:
-        with path.open("rb") as handle:
+        # Non-blocking open, then a type check: a FIFO or a terminal device in the corpus
+        # must be skipped, not hang the reader (the flag is a no-op for regular files).
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                raise UnreadableFile("is a directory")
+            if not stat.S_ISREG(mode):
+                raise UnreadableFile("not a regular file")
             data = handle.read(max_bytes + 1)
     except PermissionError as error:
         raise UnreadableFile("permission denied") from error
@@ -160,14 +171,14 @@ def _legacy(data: bytes) -> tuple[str, str] | None:
 
 def _check_controls(text: str) -> None:
     controls = len(_BAD_CONTROLS.findall(text))
-    if controls > _MAX_CONTROL_RATIO * len(text):
+    if controls > max(_MIN_CONTROLS, _MAX_CONTROL_RATIO * len(text)):
         reason = "binary file (NUL bytes)" if "\x00" in text else "binary file (control characters)"
         raise UnreadableFile(reason)
 
 
 def _safe_cut(data: bytes, limit: int) -> int:
     """A length <= ``limit`` that splits no character (and prefers a line end)."""
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and len(data) % 4 == 0:
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return limit - limit % 4
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         cut = limit - limit % 2

@@ -420,9 +420,9 @@ def _is_break(text: str, match: re.Match[str], start: int) -> bool:
         word = word_match.group() if word_match else ""
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
             return False  # "TP. Hồ Chí Minh", "Donald J. Trump"
-        number_starts = not text[start : match.start() - len(word)].strip()
-        if word.isdigit() and len(word) <= 2 and number_starts:
-            return False  # a numbered item: "7. KamAZ-5350"
+        numbered = word.isdigit() and len(word) <= 2  # "7. KamAZ-5350" starts an item
+        if numbered and not text[start : match.start() - len(word)].strip():
+            return False
     return True
 
 
