@@ -1,0 +1,239 @@
+"""Passage bookmarks: the row types and the SQL that reads and writes them.
+
+Every write here is addressed by ``uid``, not ``id``: the same operation may
+run first on the in-memory copy (while the disk refuses writes) and later on
+disk, where the row may get a different id. Inserts are "insert if absent by
+uid", which makes replays, undo and imports idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from tui_reader.articles.model import Article
+
+CONTEXT_CHARS = 100  # prefix/suffix length kept for re-anchoring
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+ProvisionalIds = Callable[[], int]
+"""Hands out ids for rows made in memory only (negative, so never a saved id)."""
+
+
+class BookmarkStatus(StrEnum):
+    """Whether the bookmark's quote was found in its article at the last look."""
+
+    OK = "ok"
+    ORPHANED = "orphaned"
+
+
+def clean_text(text: str) -> str:
+    """Replace lone surrogates (from undecodable bytes) that SQLite cannot store as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def path_text(path: Path | str) -> str:
+    return clean_text(str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class NewBookmark:
+    """What the UI supplies to make a bookmark; see :mod:`.schema` for what offsets mean."""
+
+    article_key: str
+    path: Path
+    title: str
+    passage_index: int
+    quote: str
+    start: int
+    end: int
+    prefix: str = ""
+    suffix: str = ""
+    note: str = ""
+    source_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.passage_index < 0 or self.start < 0 or self.end < self.start:
+            raise ValueError(
+                f"bad bookmark anchor: passage {self.passage_index}, chars {self.start}..{self.end}"
+            )
+
+    @classmethod
+    def from_passage(
+        cls, article: Article, passage_index: int, start: int, end: int, note: str = ""
+    ) -> NewBookmark:
+        """Anchor a selection ``[start, end)`` of one passage, with its context."""
+        text = article.passages[passage_index].text
+        start = max(0, min(start, len(text)))
+        end = max(start, min(end, len(text)))
+        return cls(
+            article_key=article.key,
+            path=article.path,
+            title=article.title,
+            passage_index=passage_index,
+            quote=text[start:end],
+            start=start,
+            end=end,
+            prefix=text[max(0, start - CONTEXT_CHARS) : start],
+            suffix=text[end : end + CONTEXT_CHARS],
+            note=note,
+            source_url=article.source_url,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """One saved bookmark, all columns. ``created``/``updated`` are ISO-8601 UTC text."""
+
+    id: int
+    uid: str
+    article_key: str
+    path: Path
+    title: str
+    passage_index: int
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    note: str
+    created: str
+    updated: str
+    status: BookmarkStatus
+    source_url: str | None
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-ready dict (for export); :meth:`StateStore.import_bookmarks` takes it back."""
+        return {name: _plain(getattr(self, name)) for name in _FIELDS}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, BookmarkStatus):
+        return value.value
+    return value
+
+
+_FIELDS = tuple(Bookmark.__dataclass_fields__)
+_COLUMNS = ", ".join(f'"{name}"' for name in _FIELDS)
+_SELECT = f"SELECT {_COLUMNS} FROM bookmarks"
+
+
+def _from_row(row: Any) -> Bookmark:
+    values = dict(zip(_FIELDS, row, strict=True))
+    values["path"] = Path(values["path"])
+    values["status"] = BookmarkStatus(values["status"])
+    return Bookmark(**values)
+
+
+def get(conn: sqlite3.Connection, bookmark_id: int) -> Bookmark | None:
+    row = conn.execute(f"{_SELECT} WHERE id = ?", (bookmark_id,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def get_by_uid(conn: sqlite3.Connection, uid: str) -> Bookmark | None:
+    row = conn.execute(f"{_SELECT} WHERE uid = ?", (uid,)).fetchone()
+    return None if row is None else _from_row(row)
+
+
+def listing(conn: sqlite3.Connection, article_key: str | None) -> list[Bookmark]:
+    order = "ORDER BY created DESC, id DESC"
+    if article_key is None:
+        rows = conn.execute(f"{_SELECT} {order}").fetchall()
+    else:
+        rows = conn.execute(f"{_SELECT} WHERE article_key = ? {order}", (article_key,)).fetchall()
+    return [_from_row(row) for row in rows]
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    rows = conn.execute("SELECT article_key, count(*) FROM bookmarks GROUP BY article_key")
+    return {str(key): int(n) for key, n in rows}
+
+
+def insert_if_absent(
+    conn: sqlite3.Connection,
+    mark: Bookmark,
+    provisional: ProvisionalIds | None,
+    *,
+    keep_id: bool = False,
+) -> tuple[int, bool]:
+    """Insert ``mark`` unless its uid exists; return (its id, whether it was inserted).
+
+    With ``keep_id`` (undo) the row gets ``mark.id`` back when that id is free.
+    Otherwise disk rows get the next id and in-memory rows a provisional one.
+    """
+    existing = conn.execute("SELECT id FROM bookmarks WHERE uid = ?", (mark.uid,)).fetchone()
+    if existing is not None:
+        return int(existing[0]), False
+    new_id: int | None = None
+    if keep_id and (mark.id > 0 or provisional is not None):
+        taken = conn.execute("SELECT 1 FROM bookmarks WHERE id = ?", (mark.id,)).fetchone()
+        new_id = None if taken else mark.id
+    if new_id is None and provisional is not None:
+        new_id = provisional()
+    values = [_plain(getattr(mark, name)) for name in _FIELDS]
+    values[0] = new_id
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            values[i] = clean_text(value)
+    placeholders = ", ".join("?" for _ in _FIELDS)
+    cursor = conn.execute(f"INSERT INTO bookmarks ({_COLUMNS}) VALUES ({placeholders})", values)
+    return int(cursor.lastrowid or 0), True
+
+
+def insert_many(
+    conn: sqlite3.Connection, marks: Iterable[Bookmark], provisional: ProvisionalIds | None
+) -> int:
+    return sum(insert_if_absent(conn, mark, provisional)[1] for mark in marks)
+
+
+def update_note(conn: sqlite3.Connection, uid: str, note: str, now: str) -> None:
+    conn.execute(
+        "UPDATE bookmarks SET note = ?, updated = ? WHERE uid = ?", (clean_text(note), now, uid)
+    )
+
+
+def delete(conn: sqlite3.Connection, uid: str) -> Bookmark | None:
+    mark = get_by_uid(conn, uid)
+    if mark is not None:
+        conn.execute("DELETE FROM bookmarks WHERE uid = ?", (uid,))
+    return mark
+
+
+def set_anchor(
+    conn: sqlite3.Connection,
+    uid: str,
+    passage_index: int,
+    path: Path | str,
+    status: BookmarkStatus,
+    offsets: tuple[int, int] | None,
+    now: str,
+) -> None:
+    start, end = offsets if offsets is not None else (None, None)
+    conn.execute(
+        "UPDATE bookmarks SET passage_index = ?, path = ?, status = ?, updated = ?,"
+        ' start = COALESCE(?, start), "end" = COALESCE(?, "end") WHERE uid = ?',
+        (passage_index, path_text(path), status.value, now, start, end, uid),
+    )
+
+
+def id_changes(memory: sqlite3.Connection, disk: sqlite3.Connection) -> dict[int, int]:
+    """Map ids the UI saw in memory to the ids the same rows (by uid) got on disk."""
+    seen = dict(memory.execute("SELECT uid, id FROM bookmarks").fetchall())
+    changes: dict[int, int] = {}
+    for uid, disk_id in disk.execute("SELECT uid, id FROM bookmarks"):
+        old = seen.get(uid)
+        if old is not None and old != disk_id:
+            changes[int(old)] = int(disk_id)
+    return changes

@@ -1,0 +1,62 @@
+"""The schema, as an ordered list of migrations.
+
+Migration ``i`` (0-based) takes a database from ``PRAGMA user_version`` ``i``
+to ``i + 1``. Each runs in its own transaction together with the version bump,
+so a crash leaves the database at a version boundary, never in between. Append
+new migrations; never edit a released one.
+
+Bookmark offsets: ``start``/``end`` are Python ``str`` indexes (code points)
+into the text of passage ``passage_index`` (``Article.passages[i].text``), so
+``passage.text[start:end] == quote`` when the bookmark was made. ``prefix`` and
+``suffix`` are up to ~100 characters either side *within that passage*; with
+the quote they let the UI re-anchor a bookmark after the article was edited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+Migration = Callable[[sqlite3.Connection], None]
+
+_V1 = (
+    """
+    CREATE TABLE read_state (
+        article_key TEXT PRIMARY KEY NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+        read_at TEXT,
+        y REAL,
+        updated_at TEXT NOT NULL
+    ) WITHOUT ROWID
+    """,
+    # AUTOINCREMENT: a deleted id is never handed out again, so undo can restore the same id.
+    """
+    CREATE TABLE bookmarks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        article_key TEXT NOT NULL,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        passage_index INTEGER NOT NULL CHECK (passage_index >= 0),
+        quote TEXT NOT NULL,
+        prefix TEXT NOT NULL DEFAULT '',
+        suffix TEXT NOT NULL DEFAULT '',
+        start INTEGER NOT NULL CHECK (start >= 0),
+        "end" INTEGER NOT NULL CHECK ("end" >= start),
+        note TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'orphaned')),
+        source_url TEXT
+    )
+    """,
+    "CREATE INDEX bookmarks_by_article ON bookmarks (article_key, created)",
+)
+
+
+def _v1_create_tables(conn: sqlite3.Connection) -> None:
+    for statement in _V1:
+        conn.execute(statement)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1_create_tables,)

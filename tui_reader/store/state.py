@@ -1,0 +1,260 @@
+"""The public face of the store: read marks, reading positions and bookmarks.
+
+Storage trouble never raises from here: see :mod:`.saver` for how writes are
+kept in memory and retried, :attr:`StateStore.save_problem` for the warning to
+show, and :attr:`StateStore.notices` for one-off messages (a damaged database
+moved aside). Caller mistakes (a negative passage index, a NaN offset, a
+malformed import row) do raise ``ValueError``.
+
+Bookmark ids can change in one case: a bookmark made while saving was failing
+gets a provisional (negative) id and its real id once saved. The store keeps
+the mapping, so ids the UI already holds keep working.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+
+from tui_reader import paths
+from tui_reader.store import bookmarks as bm
+from tui_reader.store import db, marks
+from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, NewBookmark, ProvisionalIds
+from tui_reader.store.errors import BookmarkImportError
+from tui_reader.store.records import parse_record
+from tui_reader.store.saver import Saver
+
+
+class StateStore:
+    """Read marks, scroll offsets and bookmarks in ``<data_dir>/state.sqlite3``."""
+
+    def __init__(self, directory: Path, *, connector: db.Connector = db.connect) -> None:
+        """Prefer :meth:`open`; this takes an already resolved directory."""
+        self._ids: dict[int, int] = {}
+        self._saver = Saver(directory, connector=connector, reconcile=self._remember_ids)
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: str | os.PathLike[str] | None = None,
+        *,
+        connector: db.Connector = db.connect,
+    ) -> StateStore:
+        """Open the store in ``data_dir`` (flag, then env, then platform default).
+
+        ``connector`` makes the SQLite connection; tests inject read-only or
+        size-capped ones to simulate a locked-down or full disk.
+        """
+        return cls(paths.data_dir(data_dir), connector=connector)
+
+    def close(self) -> None:
+        """Try once more to save anything queued, then close."""
+        self._saver.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- status ---------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        """The database file (it may not exist while saving fails)."""
+        return self._saver.path
+
+    @property
+    def notices(self) -> list[str]:
+        """One-off messages for the UI, e.g. where a damaged database was moved."""
+        return self._saver.notices
+
+    @property
+    def save_problem(self) -> str | None:
+        """Why changes are not being saved right now, or None when all is saved."""
+        return self._saver.problem
+
+    @property
+    def pending_writes(self) -> int:
+        """How many changes are waiting to be saved (the UI can warn before quitting)."""
+        return self._saver.pending
+
+    def retry_pending(self) -> bool:
+        """Try to save queued changes now; True when nothing is left unsaved."""
+        return self._saver.retry()
+
+    # -- read marks and positions -----------------------------------------------------------
+
+    def is_read(self, key: str) -> bool:
+        return self._saver.read(lambda c: marks.is_read(c, key))
+
+    def read_keys(self) -> set[str]:
+        """Every article key marked read (one query; tens of ms for 35k keys)."""
+        return self._saver.read(marks.read_keys)
+
+    def set_read(self, key: str, read: bool = True) -> None:
+        now = db.utc_now()
+        self._saver.write(lambda c, _: marks.set_read(c, key, read, now), coalesce=("read", key))
+
+    def toggle_read(self, key: str) -> bool:
+        """Flip the mark as the reader sees it; returns the new state."""
+        with self._saver.lock:
+            new = not self.is_read(key)
+            self.set_read(key, new)
+            return new
+
+    def scroll_offset(self, key: str) -> float | None:
+        return self._saver.read(lambda c: marks.scroll_offset(c, key))
+
+    def set_scroll_offset(self, key: str, y: float) -> None:
+        """Remember where the reader is; callers should debounce (one write per call)."""
+        y = float(y)
+        if not math.isfinite(y):
+            raise ValueError(f"scroll offset must be a finite number, got {y!r}")
+        now = db.utc_now()
+        self._saver.write(lambda c, _: marks.set_scroll_offset(c, key, y, now), coalesce=("y", key))
+
+    # -- bookmarks --------------------------------------------------------------------------
+
+    def bookmarks(self, article_key: str | None = None) -> list[Bookmark]:
+        """All bookmarks, or one article's, newest first."""
+        return self._saver.read(lambda c: bm.listing(c, article_key))
+
+    def bookmark(self, bookmark_id: int) -> Bookmark | None:
+        resolved = self._resolve(bookmark_id)
+        return self._saver.read(lambda c: bm.get(c, resolved))
+
+    def bookmark_counts(self) -> dict[str, int]:
+        """How many bookmarks each article has (articles without any are absent)."""
+        return self._saver.read(bm.counts)
+
+    def add_bookmark(self, new: NewBookmark) -> Bookmark:
+        now = db.utc_now()
+        mark = Bookmark(
+            id=0,
+            uid=str(uuid.uuid4()),
+            article_key=new.article_key,
+            path=new.path,
+            title=new.title,
+            passage_index=new.passage_index,
+            quote=new.quote,
+            prefix=new.prefix,
+            suffix=new.suffix,
+            start=new.start,
+            end=new.end,
+            note=new.note,
+            created=now,
+            updated=now,
+            status=BookmarkStatus.OK,
+            source_url=new.source_url,
+        )
+
+        def op(conn: sqlite3.Connection, provisional: ProvisionalIds | None) -> Bookmark:
+            bm.insert_if_absent(conn, mark, provisional)
+            saved = bm.get_by_uid(conn, mark.uid)
+            assert saved is not None
+            return saved
+
+        return self._saver.write(op, durable=True)
+
+    def update_note(self, bookmark_id: int, note: str) -> None:
+        """Replace the note; an unknown id (deleted meanwhile) is ignored."""
+        now = db.utc_now()
+        with self._saver.lock:
+            uid = self._uid(bookmark_id)
+            if uid is not None:
+                self._saver.write(lambda c, _: bm.update_note(c, uid, note, now), durable=True)
+
+    def delete_bookmark(self, bookmark_id: int) -> Bookmark | None:
+        """Delete and return the row (for undo via :meth:`restore_bookmark`), or None."""
+        with self._saver.lock:
+            uid = self._uid(bookmark_id)
+            if uid is None:
+                return None
+            return self._saver.write(lambda c, _: bm.delete(c, uid), durable=True)
+
+    def restore_bookmark(self, bookmark: Bookmark) -> None:
+        """Undo a delete: same uid, and the same id unless it was taken meanwhile."""
+        original = replace(bookmark, id=self._resolve(bookmark.id))
+
+        def op(conn: sqlite3.Connection, provisional: ProvisionalIds | None) -> int:
+            return bm.insert_if_absent(conn, original, provisional, keep_id=True)[0]
+
+        with self._saver.lock:
+            new_id = self._saver.write(op, durable=True)
+            if new_id != bookmark.id:
+                self._ids[bookmark.id] = new_id
+
+    def set_bookmark_anchor(
+        self,
+        bookmark_id: int,
+        passage_index: int,
+        path: Path | str,
+        status: BookmarkStatus | str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> None:
+        """Record where re-anchoring found the quote (or that it is orphaned)."""
+        state = BookmarkStatus(status)
+        if passage_index < 0:
+            raise ValueError(f"passage index must not be negative, got {passage_index}")
+        offsets: tuple[int, int] | None = None
+        if start is not None and end is not None:
+            if not 0 <= start <= end:
+                raise ValueError(f"bad quote offsets {start}..{end}")
+            offsets = (start, end)
+        now = db.utc_now()
+        with self._saver.lock:
+            uid = self._uid(bookmark_id)
+            if uid is not None:
+                self._saver.write(
+                    lambda c, _: bm.set_anchor(c, uid, passage_index, path, state, offsets, now),
+                    durable=True,
+                )
+
+    def import_bookmarks(self, rows: Iterable[object]) -> int:
+        """Add bookmarks (dicts as from :meth:`Bookmark.to_record`, or Bookmarks) in one go.
+
+        Idempotent by uid: rows already present are skipped, so importing the
+        same file twice adds nothing. All rows are checked first; one bad row
+        raises :class:`BookmarkImportError` naming it, and nothing is added.
+        Returns how many bookmarks were added.
+        """
+        parsed = [parse_record(row, number) for number, row in enumerate(rows, start=1)]
+
+        def op(conn: sqlite3.Connection, provisional: ProvisionalIds | None) -> int:
+            try:
+                return bm.insert_many(conn, parsed, provisional)
+            except sqlite3.IntegrityError as exc:
+                raise BookmarkImportError(f"bookmark import rejected: {exc}") from exc
+
+        return self._saver.write(op, durable=True)
+
+    # -- ids --------------------------------------------------------------------------------
+
+    def _resolve(self, bookmark_id: int) -> int:
+        for _ in range(len(self._ids) + 1):
+            if bookmark_id not in self._ids:
+                break
+            bookmark_id = self._ids[bookmark_id]
+        return bookmark_id
+
+    def _uid(self, bookmark_id: int) -> str | None:
+        resolved = self._resolve(bookmark_id)
+        mark = self._saver.read(lambda c: bm.get(c, resolved))
+        return None if mark is None else mark.uid
+
+    def _remember_ids(self, memory: sqlite3.Connection, disk: sqlite3.Connection) -> None:
+        for old, new in bm.id_changes(memory, disk).items():
+            self._ids[old] = new
+        for old, target in list(self._ids.items()):
+            self._ids[old] = self._resolve(target)
