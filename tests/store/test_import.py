@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,8 +103,11 @@ def test_bad_row_in_the_middle_adds_nothing(
 
 
 def test_non_object_row_is_rejected(tmp_path: Path) -> None:
-    with StateStore.open(tmp_path) as store, pytest.raises(BookmarkImportError, match="row 2"):
-        store.import_bookmarks([_record(1), ["not", "a", "dict"]])
+    rows: list[Any] = [_record(1), ["not", "a", "dict"]]  # As json.load might give.
+    with StateStore.open(tmp_path) as store:
+        with pytest.raises(BookmarkImportError, match="row 2: expected an object"):
+            store.import_bookmarks(rows)
+        assert store.bookmarks() == []
 
 
 def test_failure_while_reading_rows_adds_nothing(tmp_path: Path) -> None:

@@ -283,3 +283,24 @@ def test_database_damaged_while_open_is_set_aside_on_retry(tmp_path: Path) -> No
         if p.name.startswith("state.sqlite3.corrupt-") and not p.name.endswith(("-wal", "-shm"))
     )
     assert moved.read_bytes() == damaged
+
+
+def test_replay_that_conflicts_is_reported_not_raised(tmp_path: Path) -> None:
+    """A queued write the disk now refuses (here: a trigger) is dropped with a notice."""
+    _populate(tmp_path)
+    disk = Disk()
+    disk.mode = "readonly"
+    with StateStore.open(tmp_path, connector=disk) as store:
+        store.add_bookmark(_new("refused"))
+        store.set_read("accepted")
+        conn = sqlite3.connect(tmp_path / db.DB_NAME)
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON bookmarks "
+            "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+        )
+        conn.commit()
+        conn.close()
+        disk.mode = "ok"
+        assert store.retry_pending() is True
+        assert len(store.notices) == 1 and "refused by test trigger" in store.notices[0]
+        assert store.is_read("accepted") and store.bookmark_counts() == {"old": 1}

@@ -198,10 +198,11 @@ class Saver:
             item = self._pending[0]
             try:
                 db.write(self._disk, _on_disk(item.op), durable=item.durable)
-            except (sqlite3.Error, OSError) as exc:
+            except Exception as exc:  # A replay must never raise into the app.
                 if _storage_failure(exc):
                     self._fall_back(exc)
                     return
+                # It worked in memory but conflicts with what is on disk now: report, move on.
                 self.notices.append(f"One unsaved change could not be saved and was dropped: {exc}")
             self._pending.popleft()
         if self._memory is not None:

@@ -17,7 +17,7 @@ import math
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -221,7 +221,7 @@ class StateStore:
                     durable=True,
                 )
 
-    def import_bookmarks(self, rows: Iterable[object]) -> int:
+    def import_bookmarks(self, rows: Iterable[Mapping[str, object] | Bookmark]) -> int:
         """Add bookmarks (dicts as from :meth:`Bookmark.to_record`, or Bookmarks) in one go.
 
         Idempotent by uid: rows already present are skipped, so importing the
