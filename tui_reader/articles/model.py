@@ -104,4 +104,5 @@ def content_key(text: str) -> str:
     change the key; the file may be renamed or moved freely.
     """
     canonical = " ".join(text.split())
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=10).hexdigest()
+    data = canonical.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=10).hexdigest()

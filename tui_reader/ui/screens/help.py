@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -22,12 +22,13 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold")
-        table.add_column()
+        width = max(len(key) for key, _ in KEYS) + 3
+        table = Text()
         for key, what in KEYS:
-            table.add_row(key, what)
+            table.append(key.ljust(width), "bold")
+            table.append(f"{what}\n")
+        table.rstrip()
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static("Keys", classes="dialog-title", markup=False)
-            yield Static(table)
+            yield Static(table, id="help-keys")
             yield Static("Escape to close", classes="dialog-hint", markup=False)
