@@ -34,3 +34,16 @@ def test_help_screen(snap_compare: SnapCompare, make_app: MakeApp) -> None:
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=show_help)
+
+
+def test_article_with_marked_passages(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def bookmark_two(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("j", "b", "j", "j", "b", "k")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=bookmark_two)

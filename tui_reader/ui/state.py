@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui_reader.store.bookmarks import Bookmark, NewBookmark
 from tui_reader.store.state import StateStore
 
 
@@ -45,6 +46,39 @@ class AppState:
     def set_scroll_offset(self, key: str, y: float) -> None:
         """Remember where the reader is in this article."""
         self.store.set_scroll_offset(key, y)
+
+    def bookmarks(self, article_key: str | None = None) -> list[Bookmark]:
+        """All bookmarks, or one article's, newest first."""
+        return self.store.bookmarks(article_key)
+
+    def add_bookmark(self, new: NewBookmark) -> Bookmark:
+        """Save a bookmark and count it for the list."""
+        mark = self.store.add_bookmark(new)
+        self._count(mark.article_key, +1)
+        return mark
+
+    def delete_bookmark(self, mark: Bookmark) -> Bookmark | None:
+        """Delete a bookmark; the returned row can be restored (undo)."""
+        removed = self.store.delete_bookmark(mark.id)
+        if removed is not None:
+            self._count(removed.article_key, -1)
+        return removed
+
+    def restore_bookmark(self, mark: Bookmark) -> None:
+        """Undo a delete."""
+        self.store.restore_bookmark(mark)
+        self._count(mark.article_key, +1)
+
+    def update_note(self, mark: Bookmark, note: str) -> None:
+        """Replace a bookmark's note."""
+        self.store.update_note(mark.id, note)
+
+    def _count(self, key: str, step: int) -> None:
+        count = self.bookmark_counts_cache.get(key, 0) + step
+        if count > 0:
+            self.bookmark_counts_cache[key] = count
+        else:
+            self.bookmark_counts_cache.pop(key, None)
 
     def retry_pending(self) -> None:
         """Try again to save writes the disk refused."""

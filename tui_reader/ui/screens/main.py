@@ -7,6 +7,7 @@ results come back as calls on this screen.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +24,9 @@ from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
+from tui_reader.store.bookmarks import Bookmark, NewBookmark
+from tui_reader.ui.bookmark_marks import place_bookmarks
+from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.reading_pane import ReadingPane
 from tui_reader.ui.widgets.status_bar import StatusBar
@@ -42,16 +46,25 @@ class MainScreen(Screen[None]):
         Binding("o", "open_source", "Source link", show=False, id="main.open_source"),
         Binding("S", "show_skipped", "Skipped files", show=False, id="main.skipped"),
         Binding("escape", "back", "Back", show=False, id="main.back"),
+        Binding("b", "bookmark", "Bookmark", id="main.bookmark"),
+        Binding("a", "note", "Note", id="main.note"),
+        Binding("y", "copy_passage", "Copy", show=False, id="main.copy"),
+        Binding("f", "toggle_bookmarked_only", "Bookmarked", show=False, id="main.bookmarked"),
     ]
 
     unread_only: var[bool] = var(False)
     """Show only articles not yet read."""
+
+    bookmarked_only: var[bool] = var(False)
+    """Show only articles with bookmarks."""
 
     def __init__(self) -> None:
         super().__init__()
         self.listing = Listing()
         self.open_meta: ArticleMeta | None = None
         self._save_timer: Timer | None = None
+        self.marks: dict[int, Bookmark] = {}
+        """The open article's bookmarks by passage index."""
 
     @property
     def reader_app(self) -> ReaderApp:
@@ -138,9 +151,13 @@ class MainScreen(Screen[None]):
 
     def _visible_rows(self) -> list[ArticleMeta]:
         rows = self.listing.articles
+        store = self.reader_app.store
         if self.unread_only:
-            read = self.reader_app.store.read_keys_cache
-            return [meta for meta in rows if meta.key not in read]
+            read = store.read_keys_cache
+            rows = [meta for meta in rows if meta.key not in read]
+        if self.bookmarked_only:
+            counts = store.bookmark_counts_cache
+            rows = [meta for meta in rows if meta.key in counts]
         return rows
 
     def _show_rows(self) -> None:
@@ -159,6 +176,8 @@ class MainScreen(Screen[None]):
         empty.display = True
         if self.status.scanning:
             empty.update("Reading the corpus…")
+        elif self.bookmarked_only and self.listing.articles:
+            empty.update("No bookmarked articles here. Press f to show all articles.")
         elif self.unread_only and self.listing.articles:
             empty.update("Everything here is read. Press u to show all articles.")
         else:
@@ -175,6 +194,11 @@ class MainScreen(Screen[None]):
         if self.is_mounted:
             self._show_rows()
             self.status.unread_only = self.unread_only
+
+    def watch_bookmarked_only(self, _value: bool) -> None:
+        if self.is_mounted:
+            self._show_rows()
+            self.status.bookmarked_only = self.bookmarked_only
 
     # --- opening ---------------------------------------------------------------
 
@@ -205,7 +229,10 @@ class MainScreen(Screen[None]):
         store = self.reader_app.store
         self.open_meta = meta
         scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
-        await self.reader.show(article, scroll_y=scroll_y, focus_passage=focus_passage)
+        self.marks = place_bookmarks(article, store.bookmarks(article.key))
+        await self.reader.show(
+            article, scroll_y=scroll_y, focus_passage=focus_passage, bookmarked=set(self.marks)
+        )
         store.set_read(meta.key, True)
         if article.key != meta.key:
             store.set_read(article.key, True)
@@ -245,6 +272,62 @@ class MainScreen(Screen[None]):
 
     def action_toggle_unread_only(self) -> None:
         self.unread_only = not self.unread_only
+
+    def action_toggle_bookmarked_only(self) -> None:
+        self.bookmarked_only = not self.bookmarked_only
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Passage actions need an open article."""
+        if action in {"bookmark", "note", "copy_passage"} and self.is_mounted:
+            return True if self.reader.article is not None else None
+        return True
+
+    def action_bookmark(self) -> None:
+        """Toggle a bookmark on the current passage."""
+        article = self.reader.article
+        if article is None or not article.passages:
+            return
+        store = self.reader_app.store
+        index = self.reader.cursor
+        existing = self.marks.pop(index, None)
+        if existing is not None:
+            store.delete_bookmark(existing)
+            self.notify("Bookmark removed.", markup=False)
+        else:
+            text = article.passages[index].text
+            self.marks[index] = store.add_bookmark(
+                NewBookmark.from_passage(article, index, 0, len(text))
+            )
+            self.notify("Passage bookmarked. Press a to add a note.", markup=False)
+        self.reader.set_bookmarked(set(self.marks))
+        self.article_list.refresh_marks()
+
+    def action_note(self) -> None:
+        """Add or edit the note on the current passage's bookmark (bookmarking it if needed)."""
+        article = self.reader.article
+        if article is None or not article.passages:
+            return
+        index = self.reader.cursor
+        if index not in self.marks:
+            self.action_bookmark()
+        mark = self.marks[index]
+
+        def save(note: str | None) -> None:
+            if note is None or note == mark.note:
+                return
+            self.reader_app.store.update_note(mark, note)
+            self.marks[index] = replace(mark, note=note)
+            self.notify("Note saved.", markup=False)
+
+        self.app.push_screen(NoteScreen(mark.note, mark.quote), save)
+
+    def action_copy_passage(self) -> None:
+        """Copy the current passage's text to the clipboard."""
+        passage = self.reader.current_passage
+        if passage is None:
+            return
+        self.app.copy_to_clipboard(passage.text)
+        self.notify("Passage copied to the clipboard.", markup=False)
 
     def action_switch_pane(self) -> None:
         if self.article_list.has_focus:

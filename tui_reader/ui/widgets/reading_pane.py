@@ -15,6 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.articles.model import Article, Passage
@@ -47,25 +48,45 @@ def styled(text: str, spans: Sequence[Span], match_style: str, current: Span | N
 
 
 class PassageView(Static):
-    """One passage; its kind is a CSS class so each kind can be styled distinctly."""
+    """One passage; its kind is a CSS class so each kind can be styled distinctly.
+
+    ``-current`` marks the passage cursor and ``-bookmarked`` a bookmarked
+    passage (a margin mark in the stylesheet).
+    """
+
+    @dataclass
+    class Clicked(Message):
+        """The passage was clicked: it becomes the current passage."""
+
+        view: PassageView
 
     def __init__(self, passage: Passage, index: int, content: Text) -> None:
         super().__init__(content, classes=f"passage -{passage.kind.value}", markup=False)
         self.passage = passage
         self.index = index
 
+    def on_click(self) -> None:
+        self.post_message(self.Clicked(self))
+
 
 class ReadingPane(VerticalScroll, can_focus=True):
     """Shows the open article; scrolls with the keyboard and the mouse."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="reader.down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="reader.up"),
+        Binding("down,j", "next_passage", "Next passage", show=False, id="reader.down"),
+        Binding("up,k", "previous_passage", "Previous passage", show=False, id="reader.up"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="reader.page_up"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="reader.top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+        Binding("home,g", "first_passage", "Top", show=False, id="reader.top"),
+        Binding("end,G", "last_passage", "Bottom", show=False, id="reader.bottom"),
     ]
+
+    @dataclass
+    class CursorMoved(Message):
+        """The passage cursor moved (e.g. so the app can show the passage's bookmark)."""
+
+        pane: ReadingPane
+        index: int
 
     MATCH_STYLE = "bold underline yellow"
 
@@ -75,6 +96,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.highlights = Highlights()
         self._matches: list[tuple[int | None, Span]] = []
         self._match_index = -1
+        self.cursor = 0
+        self.bookmarked: set[int] = set()
 
     def compose_placeholder(self, message: str) -> None:
         """Show a message instead of an article."""
@@ -89,14 +112,21 @@ class ReadingPane(VerticalScroll, can_focus=True):
         highlights: Highlights | None = None,
         scroll_y: float | None = None,
         focus_passage: int | None = None,
+        bookmarked: set[int] | None = None,
     ) -> None:
-        """Lay out ``article``; restore ``scroll_y`` or bring ``focus_passage`` into view."""
+        """Lay out ``article``; restore ``scroll_y`` or bring ``focus_passage`` into view.
+
+        ``bookmarked`` holds the passage indexes that carry a bookmark mark.
+        """
         self.article = article
         self.highlights = highlights or Highlights()
         self._matches = self.highlights.ordered()
         self._match_index = -1
+        self.bookmarked = set(bookmarked or ())
+        self.cursor = focus_passage if focus_passage is not None else 0
         await self.remove_children()
         await self.mount_all(self._build(article))
+        self._mark_passages()
         self.scroll_to(y=0, animate=False, immediate=True)
         if focus_passage is not None:
             self.call_after_refresh(self._reveal_passage, focus_passage)
@@ -105,6 +135,94 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     def _restore_scroll(self, y: float) -> None:
         self.scroll_to(y=y, animate=False, immediate=True)
+        self.call_after_refresh(self._cursor_to_view)
+
+    # --- passage cursor ------------------------------------------------------------
+
+    @property
+    def current_passage(self) -> Passage | None:
+        """The passage under the cursor."""
+        if self.article is None or not 0 <= self.cursor < len(self.article.passages):
+            return None
+        return self.article.passages[self.cursor]
+
+    def set_bookmarked(self, indexes: set[int]) -> None:
+        """Update which passages show the bookmark mark."""
+        self.bookmarked = set(indexes)
+        self._mark_passages()
+
+    def move_cursor(self, index: int, *, reveal: bool = True) -> None:
+        """Make passage ``index`` current and, by default, scroll it into view."""
+        if self.article is None or not self.article.passages:
+            return
+        self.cursor = max(0, min(index, len(self.article.passages) - 1))
+        self._mark_passages()
+        if reveal:
+            view = self.passage_view(self.cursor)
+            if view is not None:
+                self.scroll_to_widget(view, animate=False, immediate=True)
+        self.post_message(self.CursorMoved(self, self.cursor))
+
+    def _mark_passages(self) -> None:
+        for view in self.query(PassageView):
+            view.set_class(view.index == self.cursor, "-current")
+            view.set_class(view.index in self.bookmarked, "-bookmarked")
+
+    def _cursor_to_view(self) -> None:
+        """After a page scroll, put the cursor on the first passage in view."""
+        top = self.scroll_y
+        bottom = top + self.scrollable_content_region.height
+        for view in self.query(PassageView):
+            start = view.virtual_region.y
+            if start >= top and start < bottom:
+                if view.index != self.cursor:
+                    self.move_cursor(view.index, reveal=False)
+                return
+
+    def _overflows(self, downward: bool) -> bool:
+        """Whether the current passage runs past the visible area in that direction."""
+        view = self.passage_view(self.cursor)
+        if view is None:
+            return False
+        region = view.virtual_region
+        top = self.scroll_y
+        bottom = top + self.scrollable_content_region.height
+        return region.bottom > bottom if downward else region.y < top
+
+    def action_next_passage(self) -> None:
+        # A passage taller than the screen is read by scrolling through it first.
+        if self._overflows(downward=True):
+            self.scroll_relative(y=max(1, self.scrollable_content_region.height - 2), animate=False)
+        else:
+            self.move_cursor(self.cursor + 1)
+
+    def action_previous_passage(self) -> None:
+        if self._overflows(downward=False):
+            self.scroll_relative(
+                y=-max(1, self.scrollable_content_region.height - 2), animate=False
+            )
+        else:
+            self.move_cursor(self.cursor - 1)
+
+    def action_first_passage(self) -> None:
+        self.move_cursor(0)
+        self.scroll_home(animate=False)
+
+    def action_last_passage(self) -> None:
+        if self.article is not None:
+            self.move_cursor(len(self.article.passages) - 1)
+        self.scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+        self.call_after_refresh(self._cursor_to_view)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+        self.call_after_refresh(self._cursor_to_view)
+
+    def on_passage_view_clicked(self, message: PassageView.Clicked) -> None:
+        self.move_cursor(message.view.index, reveal=False)
 
     def _build(self, article: Article) -> list[Static]:
         current = self._matches[self._match_index] if self._match_index >= 0 else None
@@ -171,6 +289,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         if passage is None:
             self.scroll_to(y=0, animate=False)
         else:
+            self.move_cursor(passage, reveal=False)
             self._reveal_passage(passage)
         return True
 

@@ -17,6 +17,7 @@ class StatusBar(Horizontal):
     skipped_count: reactive[int] = reactive(0)
     scanning: reactive[bool] = reactive(False)
     unread_only: reactive[bool] = reactive(False)
+    bookmarked_only: reactive[bool] = reactive(False)
     search_info: reactive[str] = reactive("")
     warning: reactive[str] = reactive("")
     index_label: reactive[str] = reactive("")
@@ -40,7 +41,7 @@ class StatusBar(Horizontal):
             self._render_text()
 
     watch_article_count = watch_unread_count = watch_skipped_count = _watch_any
-    watch_scanning = watch_unread_only = watch_search_info = _watch_any
+    watch_scanning = watch_unread_only = watch_bookmarked_only = watch_search_info = _watch_any
     watch_warning = watch_index_label = _watch_any
 
     def _render_text(self) -> None:
@@ -52,6 +53,8 @@ class StatusBar(Horizontal):
             text.append(f" · {self.unread_count:,} unread")
             if self.unread_only:
                 text.append(" · showing unread only", "bold")
+            if self.bookmarked_only:
+                text.append(" · showing bookmarked only", "bold")
         if self.scanning:
             text.append(" · reading corpus…", "italic")
         if self.skipped_count:
