@@ -55,11 +55,20 @@ class ReaderApp(App[None]):
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=15, markup=False)
         self.push_screen(MainScreen())
-        self.set_interval(30, self._retry_saves)
+        self.set_interval(2, self._check_saves)
+        self.set_interval(20, self._retry_saves)
+
+    def _check_saves(self) -> None:
+        """Show, or clear, the warning that state cannot be saved right now."""
+        problem = self.store.save_problem
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.status.warning = f"not saving: {problem}" if problem else ""
 
     def _retry_saves(self) -> None:
         if self.store.save_problem:
             self.store.retry_pending()
+            self._check_saves()
 
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
