@@ -45,6 +45,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.config = config
         self.store = AppState(config.data_dir)
+        self._quit_warned = False
 
     def on_mount(self) -> None:
         if self.config.config_dir is not None:
@@ -92,10 +93,20 @@ class ReaderApp(App[None]):
             )
 
     async def action_quit(self) -> None:
-        """Save the reading position, then quit."""
+        """Save the reading position, then quit; warn once if changes cannot be saved."""
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.save_state()
+        if not self.store.retry_pending() and not self._quit_warned:
+            self._quit_warned = True
+            self.notify(
+                f"{self.store.pending_writes} change(s) could not be saved "
+                f"({self.store.save_problem}). Press q again to quit anyway.",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
         self.exit()
 
     def on_unmount(self) -> None:

@@ -80,9 +80,14 @@ class AppState:
         else:
             self.bookmark_counts_cache.pop(key, None)
 
-    def retry_pending(self) -> None:
-        """Try again to save writes the disk refused."""
-        self.store.retry_pending()
+    def retry_pending(self) -> bool:
+        """Try again to save writes the disk refused; True when nothing is left unsaved."""
+        return self.store.retry_pending()
+
+    @property
+    def pending_writes(self) -> int:
+        """How many changes are still waiting to be saved."""
+        return self.store.pending_writes
 
     def close(self) -> None:
         """Flush and close the database."""
