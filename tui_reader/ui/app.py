@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -28,6 +31,17 @@ class AppConfig:
     config_dir: Path | None = None
 
 
+def write_crash_log(folder: Path, details: str) -> Path | None:
+    """Write ``details`` to a new log file in ``folder``; None if that fails too."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{time.strftime('%Y%m%dT%H%M%S')}.log"
+        path.write_text(details, encoding="utf-8")
+    except OSError:
+        return None
+    return path
+
+
 class ReaderApp(App[None]):
     """tui-reader: read and search a folder of news articles."""
 
@@ -46,6 +60,7 @@ class ReaderApp(App[None]):
         self.config = config
         self.store = AppState(config.data_dir)
         self._quit_warned = False
+        self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
         if self.config.config_dir is not None:
@@ -108,6 +123,24 @@ class ReaderApp(App[None]):
             )
             return
         self.exit()
+
+    def _fatal_error(self) -> None:
+        """On an unexpected error: keep the traceback in a log file, show a short message.
+
+        Read marks and bookmarks are already committed when they are made, so
+        nothing is lost; the person sees where the details are, not a traceback.
+        (Overrides Textual's private hook; textual is pinned below 9.)
+        """
+        details = traceback.format_exc()
+        self.crash_log = write_crash_log(self.config.cache_dir, details)
+        where = f" Details: {self.crash_log}" if self.crash_log else ""
+        self._exit_renderables.append(
+            Text(
+                "tui-reader hit an internal error and closed. "
+                f"Your read marks and bookmarks are saved.{where}"
+            )
+        )
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self.store.close()
