@@ -80,8 +80,9 @@ def run_app(argv: list[str]) -> int:
         corpus_label="sample articles" if not args.paths else corpus_label(roots),
         config_dir=config_dir(args.config_dir),
     )
-    ReaderApp(config).run()
-    return 0
+    app = ReaderApp(config)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
