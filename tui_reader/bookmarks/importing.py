@@ -1,0 +1,125 @@
+"""Bookmarks into the store from a JSON export, re-anchored against the local corpus.
+
+Reading checks everything before anything is written: a file that is not JSON,
+not a list, or has one bad row is rejected whole with a message naming the
+problem (:class:`BookmarkImportError`). Writing is one transaction in the store,
+idempotent by uid. Each new row is first resolved against the corpus: found,
+it gets the passage index, offsets and path it has here; not found (article not
+in this corpus, passage gone), it is kept as orphaned with its quote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from tui_reader.bookmarks.finder import Locator
+from tui_reader.bookmarks.resolve import ORPHANED
+from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
+from tui_reader.store.db import utc_now
+from tui_reader.store.errors import BookmarkImportError
+from tui_reader.store.records import parse_record
+from tui_reader.store.state import StateStore
+
+__all__ = ["BookmarkImportError", "ImportReport", "import_bookmarks", "parse_export", "read_export"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did. ``present``: rows whose uid the store (or the file) already had."""
+
+    added: int
+    present: int
+    orphaned: int
+    reanchored: int
+
+    def summary(self) -> str:
+        """One line for the user."""
+        line = f"{self.added} added, {self.present} already present, {self.orphaned} orphaned"
+        if self.reanchored:
+            line += f", {self.reanchored} re-anchored to where their passage is now"
+        return line
+
+
+def read_export(path: Path) -> list[Bookmark]:
+    """Read and check a JSON export file; raises :class:`BookmarkImportError`."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BookmarkImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return parse_export(data, str(path))
+
+
+def parse_export(data: bytes | str, source: str = "the input") -> list[Bookmark]:
+    """Check a JSON export (bytes or text) and return its rows as bookmarks (id 0).
+
+    Raises :class:`BookmarkImportError` naming ``source`` and the problem: not
+    UTF-8, not JSON (with line and column), not a list of objects, or the first
+    bad row (its number and field).
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise BookmarkImportError(
+                f"{source} is not UTF-8 text (bad byte at offset {exc.start})"
+            ) from None
+    else:
+        text = data
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BookmarkImportError(
+            f"{source} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise BookmarkImportError(f"{source} is not a bookmark export: nested too deeply") from None
+    if not isinstance(rows, list):
+        raise BookmarkImportError(
+            f"{source} is not a bookmark export: expected a JSON list of bookmarks "
+            f"(as written by 'tui-reader bookmarks export'), found {_json_type(rows)}"
+        )
+    return [parse_record(row, number) for number, row in enumerate(rows, start=1)]
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def import_bookmarks(
+    store: StateStore, bookmarks: Sequence[Bookmark], locator: Locator | None
+) -> ImportReport:
+    """Add the rows the store does not have yet, each re-anchored, in one transaction.
+
+    ``locator`` searches the local corpus; with None every new row is orphaned.
+    A row whose anchor changed here gets a fresh ``updated`` time.
+    """
+    known = {mark.uid for mark in store.bookmarks()}
+    now = utc_now()
+    fresh: list[Bookmark] = []
+    moved = 0
+    for mark in bookmarks:
+        if mark.uid in known:
+            continue
+        known.add(mark.uid)
+        located = locator.locate(mark) if locator is not None else None
+        resolution = located.resolution if located is not None else ORPHANED
+        found = located.article if located is not None and resolution.ok else None
+        anchored = resolution.apply_to(mark, found.path if found is not None else mark.path)
+        if anchored is not mark:
+            shifted = (anchored.passage_index, anchored.start, anchored.end) != (
+                mark.passage_index,
+                mark.start,
+                mark.end,
+            )
+            moved += resolution.ok and shifted
+            anchored = replace(anchored, updated=now)
+        fresh.append(anchored)
+    added = store.import_bookmarks(fresh)
+    orphaned = sum(mark.status is BookmarkStatus.ORPHANED for mark in fresh)
+    return ImportReport(
+        added=added, present=len(bookmarks) - added, orphaned=orphaned, reanchored=moved
+    )

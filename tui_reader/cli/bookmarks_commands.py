@@ -1,0 +1,209 @@
+"""``tui-reader bookmarks export|import|list``: passage bookmarks from the command line.
+
+Exit status: 0 done; 1 the result could not be written (export file, or the
+state database refused the import: nothing was added); 2 bad usage or a bad
+import file (not JSON, wrong shape, a bad row; nothing was added). Errors are
+one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tui_reader.articles.listing import refresh_listing
+from tui_reader.articles.sanitize import safe_text
+from tui_reader.bookmarks.export import export_json, export_markdown, newest_first, write_export
+from tui_reader.bookmarks.finder import ArticleFinder, Locator
+from tui_reader.bookmarks.importing import (
+    BookmarkImportError,
+    import_bookmarks,
+    parse_export,
+    read_export,
+)
+from tui_reader.paths import cache_dir, seeds_dir
+from tui_reader.store.bookmarks import Bookmark
+from tui_reader.store.state import StateStore
+
+PROG = "tui-reader bookmarks"
+EXIT_OK, EXIT_NOT_SAVED, EXIT_BAD_INPUT = 0, 1, 2
+_QUOTE_SHOWN = 160
+
+
+class _CommandError(Exception):
+    """A user-facing error: its message is printed, its code returned."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def parser() -> argparse.ArgumentParser:
+    """The parser for ``tui-reader bookmarks``."""
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description="Export, import and list passage bookmarks.",
+        epilog="Exit status: 0 done, 1 could not save or write, 2 bad usage or bad import file.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data_help = "where bookmarks are kept (env TUI_READER_DATA_DIR)"
+
+    export = commands.add_parser("export", help="write all bookmarks as JSON or Markdown")
+    export.add_argument("--format", choices=("json", "md"), default="json")
+    export.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write to FILE (default: stdout)"
+    )
+    export.add_argument("--data-dir", type=Path, help=data_help)
+
+    imp = commands.add_parser(
+        "import",
+        help="merge a JSON export (importing twice adds nothing)",
+        description="Merge bookmarks from a JSON export. Each new bookmark is looked up in "
+        "the corpus; those whose article or passage is not there are kept as orphaned.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="a JSON export, or - for stdin")
+    imp.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="article file or folder to re-anchor against (repeatable; "
+        "default: the bundled sample articles)",
+    )
+    imp.add_argument("--data-dir", type=Path, help=data_help)
+    imp.add_argument(
+        "--cache-dir", type=Path, help="where the listing cache is kept (env TUI_READER_CACHE_DIR)"
+    )
+
+    listing = commands.add_parser("list", help="show all bookmarks, newest first")
+    listing.add_argument("--data-dir", type=Path, help=data_help)
+    return top
+
+
+def bookmarks_main(argv: list[str]) -> int:
+    """Run ``tui-reader bookmarks ARGV...`` (ARGV without the word "bookmarks")."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error argparse already printed
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    try:
+        if args.command == "export":
+            return _export(args.format, args.output, args.data_dir)
+        if args.command == "import":
+            return _import(args.file, args.corpus or [seeds_dir()], args.data_dir, args.cache_dir)
+        return _list(args.data_dir)
+    except _CommandError as failure:
+        _say(f"{PROG}: {failure}", sys.stderr)
+        return failure.code
+    except BrokenPipeError:  # e.g. `| head`: the reader left; stop quietly
+        return EXIT_NOT_SAVED
+
+
+def _open_store(data: Path | None) -> StateStore:
+    store = StateStore.open(data)
+    for notice in store.notices:
+        _say(f"{PROG}: {notice}", sys.stderr)
+    return store
+
+
+def _export(fmt: str, output: Path | None, data: Path | None) -> int:
+    with _open_store(data) as store:
+        marks = store.bookmarks()
+    text = export_json(marks) if fmt == "json" else export_markdown(marks)
+    if output is None or str(output) == "-":
+        _write_stdout(text)
+        return EXIT_OK
+    try:
+        write_export(text, output)
+    except OSError as exc:
+        raise _CommandError(
+            f"cannot write {output}: {exc.strerror or exc}", EXIT_NOT_SAVED
+        ) from None
+    _say(f"Exported {len(marks)} bookmarks to {output}", sys.stderr)
+    return EXIT_OK
+
+
+def _import(file: Path, corpus: Sequence[Path], data: Path | None, cache: Path | None) -> int:
+    try:
+        rows = (
+            parse_export(sys.stdin.buffer.read(), "stdin")
+            if str(file) == "-"
+            else (read_export(file))
+        )
+    except BookmarkImportError as exc:
+        raise _CommandError(f"{exc}; nothing was imported", EXIT_BAD_INPUT) from None
+    roots = [path.expanduser().absolute() for path in corpus]
+    missing = [str(path) for path in roots if not path.exists()]
+    if missing:
+        raise _CommandError(f"no such corpus file or folder: {', '.join(missing)}", EXIT_BAD_INPUT)
+    with _open_store(data) as store:
+        known = {mark.uid for mark in store.bookmarks()}
+        locator = None
+        if any(row.uid not in known for row in rows):  # all present: skip reading the corpus
+            locator = Locator(ArticleFinder(refresh_listing(cache_dir(cache), roots).articles))
+        try:
+            report = import_bookmarks(store, rows, locator)
+        except BookmarkImportError as exc:
+            raise _CommandError(f"{exc}; nothing was imported", EXIT_BAD_INPUT) from None
+        if not store.retry_pending():
+            raise _CommandError(
+                f"could not save the import ({store.save_problem}); "
+                "run it again later (importing twice adds nothing)",
+                EXIT_NOT_SAVED,
+            )
+    _say(f"Imported {file}: {report.summary()}.", sys.stdout)
+    if report.orphaned:
+        _say(
+            "Orphaned bookmarks keep their quote and are shown as orphaned; they are "
+            "anchored again when their article turns up.",
+            sys.stdout,
+        )
+    return EXIT_OK
+
+
+def _list(data: Path | None) -> int:
+    with _open_store(data) as store:
+        marks = newest_first(store.bookmarks())
+    if not marks:
+        _say("No bookmarks yet.", sys.stdout)
+    for mark in marks:
+        _say(_describe(mark), sys.stdout)
+    return EXIT_OK
+
+
+def _describe(mark: Bookmark) -> str:
+    """A bookmark as a few plain lines (made terminal-safe by :func:`_say`)."""
+    quote = " ".join(mark.quote.split())
+    if len(quote) > _QUOTE_SHOWN:
+        quote = quote[: _QUOTE_SHOWN - 1].rstrip() + "…"
+    when = mark.created[:16].replace("T", " ")
+    lines = [
+        f"{when}  {mark.status.value:<8}  {mark.title}",
+        f"    {mark.path} (passage {mark.passage_index + 1})",
+        f"    “{quote}”",
+    ]
+    if mark.note.strip():
+        lines.append("    note: " + " ".join(mark.note.split()))
+    return "\n".join(lines)
+
+
+def _write_stdout(text: str) -> None:
+    """Write an export as UTF-8 whatever the terminal's encoding (it is a file format)."""
+    stream = sys.stdout
+    stream.flush()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def _say(line: str, stream: TextIO) -> None:
+    """Print one message, terminal-safe, replacing what the stream's encoding cannot show."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(safe_text(line).encode(encoding, "replace").decode(encoding) + "\n")
+    stream.flush()
