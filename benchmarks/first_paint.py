@@ -163,7 +163,12 @@ def main() -> int:
     row, cold_med = summarize("tui-reader cold (no cache)", cold_t, cold_r)
     rows.append(row)
 
-    warm_env = dict(env, TUI_READER_CACHE_DIR=str(work / "cold-cache-0"))
+    # A warm cache is what any earlier session leaves once its background scan is done.
+    from tui_reader.articles.listing import refresh_listing
+
+    warm_cache = work / "warm-cache"
+    refresh_listing(warm_cache, [corpus.absolute()])
+    warm_env = dict(env, TUI_READER_CACHE_DIR=str(warm_cache))
     warm_t, warm_r = [], []
     for _ in range(args.runs):
         t, r = run_once([exe, str(corpus)], marker, warm_env, args.linger)

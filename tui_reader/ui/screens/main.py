@@ -110,13 +110,15 @@ class MainScreen(Screen[None]):
         self.sub_title = config.corpus_label
         self.reader.compose_placeholder("Select an article and press Enter to read it.")
         cached = cached_listing(config.cache_dir, config.roots)
-        if cached is not None:
-            self._apply_listing(cached)
-        else:
-            self.status.scanning = True
         self.article_list.focus()
         self.watch(self.reader, "scroll_y", self._scrolled, init=False)
-        self.refresh_corpus()
+        if cached is not None:
+            self._apply_listing(cached)
+            # Re-check the corpus once the list is on screen: the scan holds the GIL.
+            self.set_timer(0.25, self.refresh_corpus)
+        else:
+            self.status.scanning = True
+            self.refresh_corpus()
 
     # --- listing ---------------------------------------------------------------
 
