@@ -149,3 +149,19 @@ def test_a_split_passage_resolves_to_the_part_holding_most_of_the_quote(corpus: 
     assert found.ok and found.method is Method.FUZZY and found.passage_index is not None
     assert split.passages[found.passage_index].text == f"{head}."
     assert fuzz.ratio(f"{head}.", quote) < FUZZY_MIN  # a plain ratio alone would lose it
+
+
+def test_edited_lead_stays_on_the_lead_not_its_copy_in_the_body(corpus: Path) -> None:
+    path = corpus / ZNEWS
+    blocks = znews_blocks(path)
+    lead = blocks[1]
+    blocks[2] = f"{lead} {blocks[2]}"  # baomoi style: the body repeats the lead
+    article = write_znews_blocks(path, blocks)
+    assert article.passages[0].text == lead and lead in article.passages[1].text
+    mark = new_bookmark(article, 0)
+    blocks[1] = lead.replace("cân nhắc", "xem xét", 1)
+    assert blocks[1] != lead
+    edited = write_znews_blocks(path, blocks)
+    found = resolve(mark, edited)
+    assert found.ok and found.method is Method.FUZZY
+    assert found.passage_index == 0 and (found.start, found.end) == (0, len(blocks[1]))

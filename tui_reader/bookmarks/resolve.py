@@ -2,11 +2,14 @@
 
 Three tiers, each tried only when the one before found nothing:
 
-1. **Exact**: every place the quote occurs verbatim. The stored index is not
-   trusted on its own: a paragraph inserted above shifts it, and with repeated
-   passages the stored index may then hold the wrong copy. So occurrences are
-   ranked by how well the text around them matches the stored prefix/suffix,
-   then by a whole-passage match, then by nearness to the stored index.
+1. **Exact**: every passage equal to a whole-passage quote, or every occurrence
+   of a selection. The stored index is not trusted on its own: a paragraph
+   inserted above shifts it, and with repeated passages the stored index may then
+   hold the wrong copy. So matches are ranked by how well the text around them
+   matches the stored prefix/suffix, then by nearness to the stored position.
+   (A whole passage found verbatim *inside* a longer one is left to the fuzzy
+   tier, where the context weighs in: baomoi articles repeat the lead inside the
+   body, and a bookmarked lead with one word edited should stay on the lead.)
 2. **Fuzzy**: rapidfuzz similarity (0-100) of the quote to each passage. A whole
    passage is compared with ``ratio``. Because an edit can regroup sentences and
    move passage boundaries, ``partial_ratio`` also finds the quote inside a longer
@@ -144,7 +147,7 @@ def resolve(bookmark: Anchor, article: Article | None) -> Resolution:
     whole = is_whole_passage(bookmark)
     exact = _exact_candidates(bookmark, passages, whole)
     if exact:
-        best = max(exact, key=lambda c: _exact_rank(c, bookmark, passages, whole))
+        best = max(exact, key=lambda c: _exact_rank(c, bookmark, passages))
         return Resolution(BookmarkStatus.OK, best.index, 1.0, best.start, best.end, Method.EXACT)
     fuzzy = _fuzzy_candidates(bookmark, passages, whole)
     if fuzzy:
@@ -183,10 +186,9 @@ def _exact_candidates(
     found: list[_Candidate] = []
     for index, passage in enumerate(passages):
         text = passage.text
-        if whole and text == quote:
-            found.append(_Candidate(index, 0, len(text), 100.0, None))
-            continue
-        if whole and len(quote) < SHORT_QUOTE:
+        if whole:
+            if text == quote:
+                found.append(_Candidate(index, 0, len(text), 100.0, None))
             continue
         at = text.find(quote)
         for _ in range(_MAX_OCCURRENCES):
@@ -198,13 +200,11 @@ def _exact_candidates(
 
 
 def _exact_rank(
-    candidate: _Candidate, bookmark: Anchor, passages: Sequence[Passage], whole: bool
-) -> tuple[float, bool, int, int]:
+    candidate: _Candidate, bookmark: Anchor, passages: Sequence[Passage]
+) -> tuple[float, int, int]:
     context = context_score(bookmark, passages, candidate.index, candidate.start, candidate.end)
-    same_extent = not whole or passages[candidate.index].text == bookmark.quote
     return (
         context if context is not None else 0.0,
-        same_extent,
         -abs(candidate.index - bookmark.passage_index),
         -abs(candidate.start - bookmark.start),
     )
