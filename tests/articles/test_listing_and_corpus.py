@@ -125,3 +125,18 @@ def test_corrupt_listing_cache_is_ignored(corpus: Path, tmp_path: Path) -> None:
         path.write_bytes(b"garbage")
     assert cached_listing(cache, [corpus]) is None
     assert len(refresh_listing(cache, [corpus]).articles) == 3
+
+
+def test_scan_handles_very_deep_nesting(tmp_path: Path) -> None:
+    # Deeper than Python's recursion limit: the walk must not recurse.
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    folder = str(deep)
+    for _ in range(1100):
+        folder += "/d"
+        os.mkdir(folder)
+    Path(folder, "bottom.txt").write_text("Tiêu đề\n\nNội dung.", encoding="utf-8")
+    (deep / "top.txt").write_text("Tiêu đề\n\nNội dung.", encoding="utf-8")
+    scan = scan_corpus([deep])
+    assert [Path(f.path).name for f in scan.files] == ["bottom.txt", "top.txt"]
+    assert scan.skipped == []

@@ -9,7 +9,7 @@ and names that are not valid UTF-8 are reported, never fatal.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,30 +52,49 @@ def _is_valid_name(name: str) -> bool:
     return True
 
 
-def _walk(root: str, scan: CorpusScan, seen_dirs: set[tuple[int, int]]) -> Iterable[FileEntry]:
-    """Depth-first walk in sorted order, guarding against symlink loops by inode."""
+def _list_folder(
+    folder: str, scan: CorpusScan, seen_dirs: set[tuple[int, int]]
+) -> list[os.DirEntry[str]] | None:
+    """The sorted entries of ``folder``, or None (with the reason recorded) if it is unusable."""
     try:
-        st = os.stat(root)
+        st = os.stat(folder)
     except OSError as err:
-        scan.skipped.append(SkippedFile(_display(root), f"cannot open folder: {err.strerror}"))
-        return
+        scan.skipped.append(SkippedFile(_display(folder), f"cannot open folder: {err.strerror}"))
+        return None
     ident = (st.st_dev, st.st_ino)
     if ident in seen_dirs:
-        scan.skipped.append(SkippedFile(_display(root), "symlink loop (folder already visited)"))
-        return
+        scan.skipped.append(SkippedFile(_display(folder), "symlink loop (folder already visited)"))
+        return None
     seen_dirs.add(ident)
     try:
-        with os.scandir(root) as it:
-            entries = sorted(it, key=lambda e: e.name)
+        with os.scandir(folder) as it:
+            return sorted(it, key=lambda e: e.name)
     except OSError as err:
-        scan.skipped.append(SkippedFile(_display(root), f"cannot list folder: {err.strerror}"))
-        return
-    for entry in entries:
+        scan.skipped.append(SkippedFile(_display(folder), f"cannot list folder: {err.strerror}"))
+        return None
+
+
+def _walk(root: str, scan: CorpusScan, seen_dirs: set[tuple[int, int]]) -> Iterator[FileEntry]:
+    """Depth-first, name-sorted walk with an explicit stack: any nesting depth is fine.
+
+    Symlink loops are cut by remembering each folder's (device, inode).
+    """
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    entries = _list_folder(root, scan, seen_dirs)
+    if entries is not None:
+        stack.append(iter(entries))
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
         try:
             if entry.is_dir():
-                yield from _walk(entry.path, scan, seen_dirs)
+                children = _list_folder(entry.path, scan, seen_dirs)
+                if children is not None:
+                    stack.append(iter(children))
                 continue
             if not entry.name.lower().endswith(ARTICLE_SUFFIX) or not entry.is_file():
                 continue
