@@ -14,9 +14,10 @@ from tui_reader.articles.listing import refresh_listing
 from tui_reader.articles.model import ArticleMeta
 from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import new_bookmark
-from tui_reader.bookmarks.finder import ArticleFinder, Locator, find_article
+from tui_reader.bookmarks.finder import ArticleFinder, Locator, bookmarks_for, find_article
 from tui_reader.paths import cache_dir
 from tui_reader.store.bookmarks import BookmarkStatus
+from tui_reader.store.state import StateStore
 
 
 @pytest.fixture
@@ -123,3 +124,22 @@ def test_finder_on_a_large_listing_finds_each_way(corpus: Path) -> None:
     assert finder.find(moved) == filler[17]
     titled = dataclasses.replace(mark, article_key="gone", path=Path("/nowhere.txt"))
     assert finder.find(titled) == next(m for m in base if m.title == mark.title)
+
+
+def test_bookmarks_for_an_article_include_those_saved_under_its_old_key(
+    corpus: Path, tmp_path: Path
+) -> None:
+    plain_path = corpus / PLAIN
+    plain, znews = load_article(plain_path), load_article(corpus / ZNEWS)
+    with StateStore.open(tmp_path / "data") as store:
+        mine = store.add_bookmark(new_bookmark(plain, 3))
+        store.add_bookmark(new_bookmark(znews, 3))
+        edited = replace_once(plain_path, plain.passages[1].text, plain.passages[1].text + " Thêm.")
+        assert store.bookmarks(edited.key) == []  # the stored key is the old one
+        assert [m.uid for m in bookmarks_for(edited, store.bookmarks())] == [mine.uid]
+        target = corpus / "moved.txt"
+        os.replace(plain_path, target)
+        moved_and_edited = load_article(target)
+        # Neither key nor path match: only the title lookup of ArticleFinder links these.
+        assert bookmarks_for(moved_and_edited, store.bookmarks()) == []
+        assert [m.article_key for m in bookmarks_for(znews, store.bookmarks())] == [znews.key]

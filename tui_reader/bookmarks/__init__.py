@@ -20,7 +20,13 @@ from tui_reader.bookmarks.export import (
     newest_first,
     write_export,
 )
-from tui_reader.bookmarks.finder import ArticleFinder, Located, Locator, find_article
+from tui_reader.bookmarks.finder import (
+    ArticleFinder,
+    Located,
+    Locator,
+    bookmarks_for,
+    find_article,
+)
 from tui_reader.bookmarks.importing import (
     BookmarkImportError,
     ImportReport,
@@ -41,6 +47,7 @@ __all__ = [
     "Locator",
     "Method",
     "Resolution",
+    "bookmarks_for",
     "escape_markdown",
     "export_json",
     "export_markdown",

@@ -10,15 +10,18 @@ milliseconds for 35k articles) so each lookup is a few dict probes.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import Anchor
 from tui_reader.bookmarks.resolve import ORPHANED, Resolution, resolve
+
+B = TypeVar("B", bound=Anchor)
 
 #: How many same-title articles are tried for one bookmark (titles can repeat).
 MAX_TITLE_CANDIDATES = 5
@@ -69,6 +72,19 @@ def _ordered(metas: list[ArticleMeta], at_path: ArticleMeta | None, name: str) -
     if len(metas) < 2:
         return list(metas)
     return sorted(metas, key=lambda m: (m is not at_path, os.path.basename(m.path) != name))
+
+
+def bookmarks_for(article: Article, bookmarks: Iterable[B]) -> list[B]:
+    """The bookmarks that belong to ``article``: same content key, or saved at its path.
+
+    ``StateStore.bookmarks(article.key)`` misses bookmarks made before the file
+    was edited (the key changed; re-anchoring cannot update a stored key), so an
+    article view should filter all bookmarks with this and re-anchor them.
+    """
+    path = _norm(article.path)
+    return [
+        mark for mark in bookmarks if mark.article_key == article.key or _norm(mark.path) == path
+    ]
 
 
 def find_article(bookmark: Anchor, metas: Sequence[ArticleMeta]) -> ArticleMeta | None:

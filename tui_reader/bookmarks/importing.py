@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tui_reader.bookmarks.finder import Locator
+from tui_reader.bookmarks.finder import Located, Locator
 from tui_reader.bookmarks.resolve import ORPHANED
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.store.db import utc_now
@@ -105,17 +105,12 @@ def import_bookmarks(
         if mark.uid in known:
             continue
         known.add(mark.uid)
-        located = locator.locate(mark) if locator is not None else None
-        resolution = located.resolution if located is not None else ORPHANED
-        found = located.article if located is not None and resolution.ok else None
-        anchored = resolution.apply_to(mark, found.path if found is not None else mark.path)
+        located = locator.locate(mark) if locator is not None else Located(None, ORPHANED)
+        found = located.article if located.resolution.ok else None
+        anchored = located.resolution.apply_to(mark, found.path if found else mark.path)
         if anchored is not mark:
-            shifted = (anchored.passage_index, anchored.start, anchored.end) != (
-                mark.passage_index,
-                mark.start,
-                mark.end,
-            )
-            moved += resolution.ok and shifted
+            if located.resolution.ok and _position(anchored) != _position(mark):
+                moved += 1
             anchored = replace(anchored, updated=now)
         fresh.append(anchored)
     added = store.import_bookmarks(fresh)
@@ -123,3 +118,7 @@ def import_bookmarks(
     return ImportReport(
         added=added, present=len(bookmarks) - added, orphaned=orphaned, reanchored=moved
     )
+
+
+def _position(mark: Bookmark) -> tuple[int, int, int]:
+    return (mark.passage_index, mark.start, mark.end)

@@ -28,11 +28,12 @@ deleted passage would wrongly match) had a ``ratio`` of at most 76.5 (99th
 percentile 63); the same passage with 1, 2 or 3 words replaced scored at least
 93.5, 91.5, 88.5 in 95% of cases. With these settings, bookmarks on every
 passage of 400 articles, each file then edited by replacing 3 random words
-(twice): 5,766 resolved 3,814 exact, 1,874 fuzzy, 78 orphaned (mostly short
+(twice): 5,766 resolved 3,769 exact, 1,919 fuzzy, 78 orphaned (mostly short
 passages mangled by the edits), none to unrelated text. Deleting one passage of
 each of 482 articles (and inserting a new one): 472 of the deleted passages'
 bookmarks orphaned, 10 found a verbatim copy (the lead repeated in the body),
-and every bookmark on a remaining passage found its passage.
+and all 3,062 bookmarks on the remaining passages found their passage. Cost per
+bookmark on those articles: ~10 µs exact, ~0.7 ms fuzzy, ~0.1 ms orphaned.
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ from tui_reader.articles.model import Article, Passage
 from tui_reader.bookmarks.anchor import Anchor, context_after, context_before, is_whole_passage
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 
+#: Quote similarity that is enough on its own (see the measurements above).
 FUZZY_MIN = 80.0
+#: Quote similarity that is enough when the context still matches ``RESCUE_CONTEXT``.
 RESCUE_MIN = 65.0
 RESCUE_CONTEXT = 90.0
-#: A selection shorter than this, or a whole passage found *inside* a longer one,
-#: must match exactly: short text is too likely to match something unrelated.
+#: Shorter selections must match exactly, and shorter whole passages are not looked
+#: for inside other passages: short text matches unrelated text too easily.
 SHORT_QUOTE = 20
 #: A shorter passage must hold at least this share of the quote to match part of it.
 MIN_COVERAGE = 0.5
