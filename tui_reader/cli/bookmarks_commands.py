@@ -2,13 +2,16 @@
 
 Exit status: 0 done; 1 the result could not be written (export file, or the
 state database refused the import: nothing was added); 2 bad usage or a bad
-import file (not JSON, wrong shape, a bad row; nothing was added). Errors are
-one line on stderr, never a traceback.
+import file (not JSON, wrong shape, a bad row; nothing was added); 130
+interrupted (an import lands whole or not at all). Errors are one line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +32,7 @@ from tui_reader.store.bookmarks import Bookmark
 from tui_reader.store.state import StateStore
 
 PROG = "tui-reader bookmarks"
-EXIT_OK, EXIT_NOT_SAVED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NOT_SAVED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 _QUOTE_SHOWN = 160
 
 
@@ -99,7 +102,11 @@ def bookmarks_main(argv: list[str]) -> int:
         _say(f"{PROG}: {failure}", sys.stderr)
         return failure.code
     except BrokenPipeError:  # e.g. `| head`: the reader left; stop quietly
+        _silence_stdout()
         return EXIT_NOT_SAVED
+    except KeyboardInterrupt:  # an import is one transaction: it landed whole or not at all
+        _say(f"{PROG}: interrupted", sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _open_store(data: Path | None) -> StateStore:
@@ -128,11 +135,10 @@ def _export(fmt: str, output: Path | None, data: Path | None) -> int:
 
 def _import(file: Path, corpus: Sequence[Path], data: Path | None, cache: Path | None) -> int:
     try:
-        rows = (
-            parse_export(sys.stdin.buffer.read(), "stdin")
-            if str(file) == "-"
-            else (read_export(file))
-        )
+        if str(file) == "-":
+            rows = parse_export(sys.stdin.buffer.read(), "stdin")
+        else:
+            rows = read_export(file)
     except BookmarkImportError as exc:
         raise _CommandError(f"{exc}; nothing was imported", EXIT_BAD_INPUT) from None
     roots = [path.expanduser().absolute() for path in corpus]
@@ -200,6 +206,16 @@ def _write_stdout(text: str) -> None:
     else:
         buffer.write(text.encode("utf-8"))
         buffer.flush()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (tests, embedding): nothing will be flushed to a pipe
 
 
 def _say(line: str, stream: TextIO) -> None:
