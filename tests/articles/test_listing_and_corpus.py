@@ -137,6 +137,13 @@ def test_scan_handles_very_deep_nesting(tmp_path: Path) -> None:
         os.mkdir(folder)
     Path(folder, "bottom.txt").write_text("Tiêu đề\n\nNội dung.", encoding="utf-8")
     (deep / "top.txt").write_text("Tiêu đề\n\nNội dung.", encoding="utf-8")
-    scan = scan_corpus([deep])
-    assert [Path(f.path).name for f in scan.files] == ["bottom.txt", "top.txt"]
-    assert scan.skipped == []
+    try:
+        scan = scan_corpus([deep])
+        assert [Path(f.path).name for f in scan.files] == ["bottom.txt", "top.txt"]
+        assert scan.skipped == []
+    finally:
+        # pytest's own clean-up recurses; take the tower down from the bottom first.
+        Path(folder, "bottom.txt").unlink()
+        while folder != str(deep):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)

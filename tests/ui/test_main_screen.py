@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import main_screen, settle
 
@@ -176,3 +178,51 @@ async def test_help_screen_lists_keys(make_app: MakeApp) -> None:
         await pilot.press("escape")
         await pilot.pause()
         main_screen(pilot)
+
+
+async def test_only_web_links_are_opened(
+    make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Bài có nguồn web\n\nĐoạn một.\n\nNguồn Znews: https://example.org/bai",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Bài có nguồn lạ\n\nĐoạn một.\n\nNguồn Evil: javascript:alert(1)", encoding="utf-8"
+    )
+    app = make_app(folder)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == ["https://example.org/bai"]
+        await pilot.press("tab", "j", "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        assert opened == ["https://example.org/bai"]
+
+
+async def test_escape_sequences_never_reach_the_terminal(make_app: MakeApp, tmp_path: Path) -> None:
+    folder = tmp_path / "escapes"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Tiêu đề \x1b]8;;http://evil\x07bấm\x1b]8;;\x07 \x1b[2J\n\nĐoạn \x9b31m một \x1bP1;2|x\x1b\\.",
+        encoding="utf-8",
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(pilot)
+        shown = [screen.article_list.rows[0].title]
+        shown += [str(w.render()) for w in screen.reader.query(".passage")]
+        shown.append(str(screen.reader.query_one(".article-title").render()))
+        for text in shown:
+            assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), repr(text)
+        assert "␛]8;;http://evil" in shown[0]

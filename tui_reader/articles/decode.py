@@ -35,8 +35,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _BAD_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
-_MAX_CONTROL_RATIO = 0.01
-_MIN_CONTROLS = 2  # a stray ESC or two in a short note is text, shown visibly later
+_MAX_CONTROL_RATIO = 0.10  # binary without NULs is mostly controls; ANSI-coloured text is not
+_MIN_CONTROLS = 8  # escape sequences in a short hostile note are text, shown visibly later
 # Share of characters a legacy-decoded text must have from the scripts of real prose.
 _MIN_PROSE_RATIO = 0.9
 _PROSE_SAMPLE = 200_000
@@ -66,7 +66,7 @@ class DecodedText(NamedTuple):
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode ``data`` to NFC text; return ``(text, encoding name)``.
 
-    Order: byte-order mark, strict UTF-8, NUL bytes (binary), UTF-8 with a few damaged
+    Order: byte-order mark, NUL bytes (binary), strict UTF-8, UTF-8 with a few damaged
     bytes ("utf-8 (lossy)", damaged bytes become U+FFFD), then Windows-1258 detected by
     charset-normalizer and checked for plausibility. Raises :class:`UnreadableFile`.
     """
@@ -119,12 +119,12 @@ def _decode(data: bytes) -> tuple[str, str]:
             if name == "utf-32" and len(data) % 4:
                 continue  # really UTF-16 LE text whose first character is U+0000
             return data.decode(name, errors="replace"), name
+    if b"\x00" in data:  # no text file without a BOM holds NUL bytes
+        raise UnreadableFile("binary file (NUL bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise UnreadableFile("binary file (NUL bytes)")
     lossy = _mostly_utf8(data)
     if lossy is not None:
         return lossy, "utf-8 (lossy)"

@@ -63,6 +63,8 @@ class MainScreen(Screen[None]):
         self.listing = Listing()
         self.open_meta: ArticleMeta | None = None
         self._save_timer: Timer | None = None
+        self.corpus_checked = False
+        """True once the corpus on disk has been compared with the cached listing."""
         self.marks: dict[int, Bookmark] = {}
         """The open article's bookmarks by passage index."""
 
@@ -133,7 +135,7 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._append_batch, batch)
 
         listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
-        self.app.call_from_thread(self._apply_listing, listing)
+        self.app.call_from_thread(self._apply_listing, listing, checked=True)
 
     def _append_batch(self, batch: list[ArticleMeta]) -> None:
         self.listing.articles.extend(batch)
@@ -144,8 +146,9 @@ class MainScreen(Screen[None]):
         self.status.unread_count += sum(1 for meta in batch if meta.key not in read)
         self._update_empty()
 
-    def _apply_listing(self, listing: Listing) -> None:
+    def _apply_listing(self, listing: Listing, *, checked: bool = False) -> None:
         self.listing = listing
+        self.corpus_checked = self.corpus_checked or checked
         self.status.scanning = False
         self.status.article_count = len(listing.articles)
         self.status.skipped_count = len(listing.skipped)
