@@ -120,7 +120,7 @@ def export_markdown(bookmarks: Iterable[Bookmark]) -> str:
                 note_lines = escape_markdown(mark.note.strip()).split("\n")
                 out += ["  \n".join(note_lines), ""]
             if mark.status is BookmarkStatus.ORPHANED:
-                out += ["*Orphaned: this passage is no longer in the article.*", ""]
+                out += ["*Orphaned: not found in the article when last checked.*", ""]
             out += [f"*Bookmarked {escape_markdown(mark.created)}*", ""]
     return "\n".join(out)
 
@@ -137,7 +137,7 @@ def write_export(text: str, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with open(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8", "replace"))
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
