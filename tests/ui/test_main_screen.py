@@ -211,7 +211,8 @@ async def test_escape_sequences_never_reach_the_terminal(make_app: MakeApp, tmp_
     folder = tmp_path / "escapes"
     folder.mkdir()
     (folder / "a.txt").write_text(
-        "Tiêu đề \x1b]8;;http://evil\x07bấm\x1b]8;;\x07 \x1b[2J\n\nĐoạn \x9b31m một \x1bP1;2|x\x1b\\.",
+        "Tiêu đề \x1b]8;;http://evil\x07bấm\x1b]8;;\x07 \x1b[2J\n\n"
+        "Đoạn \x9b31m một \x1bP1;2|x\x1b\\.",
         encoding="utf-8",
     )
     app = make_app(folder)
