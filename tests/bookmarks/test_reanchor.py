@@ -115,3 +115,24 @@ def test_moved_file_updates_the_saved_path(corpus: Path, store: StateStore) -> N
     results = reanchor_all(store, marks, moved)
     assert all(r.ok for r in results.values()) and set(results) == {m.id for m in marks}
     assert {b.path for b in store.bookmarks()} == {target}
+
+
+def test_bookmark_follows_an_edited_article_to_its_new_key(tmp_path: Path) -> None:
+    """Editing an article changes its content key; its bookmarks move to the new key."""
+    from tui_reader.articles.parse import parse_article
+    from tui_reader.bookmarks import new_bookmark, reanchor
+    from tui_reader.store.state import StateStore
+
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "004_43a67dcebbb22425.txt"
+    text = seed.read_text(encoding="utf-8")
+    before = parse_article(text, seed)
+    after = parse_article(text.replace("cân nhắc cử đại diện", "cân nhắc việc cử đại diện"), seed)
+    assert before.key != after.key
+    with StateStore.open(tmp_path / "data") as store:
+        mark = store.add_bookmark(new_bookmark(before, 3, "ghi chú"))
+        resolution = reanchor(store, mark, after)
+        assert resolution.ok
+        assert store.bookmark_counts() == {after.key: 1}
+        (moved,) = store.bookmarks(after.key)
+        assert moved.title == after.title
+        assert moved.note == "ghi chú"

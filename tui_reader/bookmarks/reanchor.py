@@ -25,7 +25,9 @@ def reanchor(store: StateStore, bookmark: Bookmark, article: Article | None) -> 
     resolution = resolve(bookmark, article)
     path = article.path if article is not None and resolution.ok else bookmark.path
     moved = resolution.apply_to(bookmark, path)
-    if moved is not bookmark:
+    # An edited article has a new content key: the bookmark follows it.
+    rekeyed = article is not None and resolution.ok and article.key != bookmark.article_key
+    if moved is not bookmark or rekeyed:
         store.set_bookmark_anchor(
             bookmark.id,
             moved.passage_index,
@@ -33,6 +35,8 @@ def reanchor(store: StateStore, bookmark: Bookmark, article: Article | None) -> 
             moved.status,
             start=moved.start,
             end=moved.end,
+            article_key=article.key if rekeyed and article is not None else None,
+            title=article.title if rekeyed and article is not None else None,
         )
     return resolution
 

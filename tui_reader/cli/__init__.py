@@ -14,7 +14,7 @@ from pathlib import Path
 from tui_reader import __version__
 from tui_reader.paths import cache_dir, config_dir, data_dir, seeds_dir
 
-SUBCOMMANDS = ("index", "search")
+SUBCOMMANDS = ("index", "search", "bookmarks")
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,8 @@ def app_parser() -> argparse.ArgumentParser:
         description="Read and search a folder of news articles in the terminal.",
         epilog=(
             "Headless commands: 'tui-reader index [PATH...]' builds the search index, "
-            "'tui-reader search --corpus PATH QUERY' searches it. "
+            "'tui-reader search --corpus PATH QUERY' searches it, "
+            "'tui-reader bookmarks export|import|list' moves bookmarks in and out. "
             "Each has its own --help."
         ),
     )
@@ -88,6 +89,10 @@ def run_app(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the app or to a headless subcommand; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "bookmarks":
+        from tui_reader.cli.bookmarks_commands import bookmarks_main
+
+        return bookmarks_main(args[1:])
     if args and args[0] in SUBCOMMANDS:
         from tui_reader.cli import search_commands
 

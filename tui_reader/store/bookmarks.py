@@ -219,12 +219,25 @@ def set_anchor(
     status: BookmarkStatus,
     offsets: tuple[int, int] | None,
     now: str,
+    article_key: str | None = None,
+    title: str | None = None,
 ) -> None:
     start, end = offsets if offsets is not None else (None, None)
     conn.execute(
         "UPDATE bookmarks SET passage_index = ?, path = ?, status = ?, updated = ?,"
-        ' start = COALESCE(?, start), "end" = COALESCE(?, "end") WHERE uid = ?',
-        (passage_index, path_text(path), status.value, now, start, end, uid),
+        ' start = COALESCE(?, start), "end" = COALESCE(?, "end"),'
+        " article_key = COALESCE(?, article_key), title = COALESCE(?, title) WHERE uid = ?",
+        (
+            passage_index,
+            path_text(path),
+            status.value,
+            now,
+            start,
+            end,
+            article_key,
+            None if title is None else clean_text(title),
+            uid,
+        ),
     )
 
 

@@ -8,8 +8,10 @@ new migrations; never edit a released one.
 Bookmark offsets: ``start``/``end`` are Python ``str`` indexes (code points)
 into the text of passage ``passage_index`` (``Article.passages[i].text``), so
 ``passage.text[start:end] == quote`` when the bookmark was made. ``prefix`` and
-``suffix`` are up to ~100 characters either side *within that passage*; with
-the quote they let the UI re-anchor a bookmark after the article was edited.
+``suffix`` are up to ~100 characters either side of the quote, running on into
+the neighbouring passages (joined by a newline) when the quote is the whole
+passage; with the quote they let a bookmark be re-anchored after an edit
+(:mod:`tui_reader.bookmarks.resolve`).
 """
 
 from __future__ import annotations

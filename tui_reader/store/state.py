@@ -202,8 +202,14 @@ class StateStore:
         *,
         start: int | None = None,
         end: int | None = None,
+        article_key: str | None = None,
+        title: str | None = None,
     ) -> None:
-        """Record where re-anchoring found the quote (or that it is orphaned)."""
+        """Record where re-anchoring found the quote (or that it is orphaned).
+
+        ``article_key`` and ``title`` follow an article whose text was edited (its
+        content key changed), so its bookmarks keep counting for it.
+        """
         state = BookmarkStatus(status)
         if passage_index < 0:
             raise ValueError(f"passage index must not be negative, got {passage_index}")
@@ -217,7 +223,9 @@ class StateStore:
             uid = self._uid(bookmark_id)
             if uid is not None:
                 self._saver.write(
-                    lambda c, _: bm.set_anchor(c, uid, passage_index, path, state, offsets, now),
+                    lambda c, _: bm.set_anchor(
+                        c, uid, passage_index, path, state, offsets, now, article_key, title
+                    ),
                     durable=True,
                 )
 
