@@ -91,3 +91,36 @@ async def test_passage_keys_do_nothing_without_an_article(make_app: MakeApp) -> 
         await pilot.pause()
         assert main_screen(pilot) is pilot.app.screen
         assert app.store.bookmarks() == []
+
+
+async def test_bookmark_marks_follow_an_edited_file(make_app: MakeApp, corpus: Path) -> None:
+    path = corpus / "004_43a67dcebbb22425.txt"
+    app = make_app(corpus)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "b")  # passage 2
+        article = main_screen(pilot).reader.article
+        assert article is not None
+        quote = article.passages[2].text
+        await pilot.press("q")
+    # A paragraph inserted above the bookmarked one, and a word edited inside it.
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(quote, "Một đoạn mới được chèn vào.\n\n" + quote.replace("CNN", "CNN Mỹ"))
+    path.write_text(text, encoding="utf-8")
+    app2 = make_app(corpus)
+    async with app2.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        edited = next(m for m in screen.article_list.rows if m.path == str(path))
+        # The bookmark followed the article to its new content key.
+        assert screen.article_list.bookmark_counts == {edited.key: 1}
+        screen.article_list.cursor = screen.article_list.rows.index(edited)
+        await pilot.press("enter")
+        await settle(pilot)
+        views = list(screen.reader.query(PassageView))
+        assert [v.index for v in views if v.has_class("-bookmarked")] == [3]
+        (mark,) = app2.store.bookmarks(edited.key)
+        assert mark.passage_index == 3
+        assert mark.status == "ok"

@@ -7,8 +7,10 @@ refuses) and update the mirrors at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.store.bookmarks import Bookmark, NewBookmark
 from tui_reader.store.state import StateStore
 
@@ -50,6 +52,49 @@ class AppState:
     def bookmarks(self, article_key: str | None = None) -> list[Bookmark]:
         """All bookmarks, or one article's, newest first."""
         return self.store.bookmarks(article_key)
+
+    def article_bookmarks(self, article: Article) -> tuple[dict[int, Bookmark], list[Bookmark]]:
+        """Re-anchor ``article``'s bookmarks: (placed by passage index, orphaned).
+
+        A bookmark made before the file was edited is found again (exact quote,
+        then fuzzy) and its new position saved; one that cannot be placed is
+        kept as orphaned, never dropped.
+        """
+        from tui_reader.bookmarks import bookmarks_for, reanchor
+
+        placed: dict[int, Bookmark] = {}
+        orphaned: list[Bookmark] = []
+        for mark in bookmarks_for(article, self.store.bookmarks()):
+            resolution = reanchor(self.store, mark, article)
+            index = resolution.passage_index
+            if resolution.ok and index is not None and index not in placed:
+                placed[index] = self.store.bookmark(mark.id) or mark
+            else:
+                orphaned.append(mark)
+        self.set_bookmark_counts(self.store.bookmark_counts())
+        return placed, orphaned
+
+    def reconcile_bookmarks(self, metas: Sequence[ArticleMeta]) -> dict[str, int]:
+        """Re-anchor bookmarks whose article key is not in the corpus (edited or moved files).
+
+        Runs in a worker after the corpus check; returns fresh bookmark counts
+        for the UI thread to install. Unplaceable bookmarks become orphaned.
+        """
+        keys = {meta.key for meta in metas}
+        stray = [mark for mark in self.store.bookmarks() if mark.article_key not in keys]
+        if stray:
+            from tui_reader.bookmarks import ArticleFinder, Locator, reanchor
+
+            locator = Locator(ArticleFinder(metas))
+            for mark in stray:
+                found = locator.locate(mark)
+                reanchor(self.store, mark, found.article if found.resolution.ok else None)
+        return self.store.bookmark_counts()
+
+    def set_bookmark_counts(self, counts: dict[str, int]) -> None:
+        """Install counts computed off the UI thread."""
+        self.bookmark_counts_cache.clear()
+        self.bookmark_counts_cache.update(counts)
 
     def add_bookmark(self, new: NewBookmark) -> Bookmark:
         """Save a bookmark and count it for the list."""

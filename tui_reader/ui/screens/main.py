@@ -24,8 +24,7 @@ from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
-from tui_reader.store.bookmarks import Bookmark, NewBookmark
-from tui_reader.ui.bookmark_marks import place_bookmarks
+from tui_reader.store.bookmarks import Bookmark
 from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.reading_pane import ReadingPane
@@ -135,7 +134,8 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._append_batch, batch)
 
         listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
-        self.app.call_from_thread(self._apply_listing, listing, checked=True)
+        counts = self.reader_app.store.reconcile_bookmarks(listing.articles)
+        self.app.call_from_thread(self._apply_listing, listing, checked=True, counts=counts)
 
     def _append_batch(self, batch: list[ArticleMeta]) -> None:
         self.listing.articles.extend(batch)
@@ -146,7 +146,11 @@ class MainScreen(Screen[None]):
         self.status.unread_count += sum(1 for meta in batch if meta.key not in read)
         self._update_empty()
 
-    def _apply_listing(self, listing: Listing, *, checked: bool = False) -> None:
+    def _apply_listing(
+        self, listing: Listing, *, checked: bool = False, counts: dict[str, int] | None = None
+    ) -> None:
+        if counts is not None:
+            self.reader_app.store.set_bookmark_counts(counts)
         self.listing = listing
         self.corpus_checked = self.corpus_checked or checked
         self.status.scanning = False
@@ -234,7 +238,14 @@ class MainScreen(Screen[None]):
         store = self.reader_app.store
         self.open_meta = meta
         scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
-        self.marks = place_bookmarks(article, store.bookmarks(article.key))
+        self.marks, orphaned = store.article_bookmarks(article)
+        if orphaned:
+            self.notify(
+                f"{len(orphaned)} bookmark(s) no longer match any passage of this article; "
+                "they are kept as orphaned (press B to see them).",
+                severity="warning",
+                markup=False,
+            )
         await self.reader.show(
             article, scroll_y=scroll_y, focus_passage=focus_passage, bookmarked=set(self.marks)
         )
@@ -299,10 +310,9 @@ class MainScreen(Screen[None]):
             store.delete_bookmark(existing)
             self.notify("Bookmark removed.", markup=False)
         else:
-            text = article.passages[index].text
-            self.marks[index] = store.add_bookmark(
-                NewBookmark.from_passage(article, index, 0, len(text))
-            )
+            from tui_reader.bookmarks import new_bookmark
+
+            self.marks[index] = store.add_bookmark(new_bookmark(article, index))
             self.notify("Passage bookmarked. Press a to add a note.", markup=False)
         self.reader.set_bookmarked(set(self.marks))
         self.article_list.refresh_marks()
