@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import traceback
 from collections.abc import Iterable
@@ -60,6 +61,8 @@ class ReaderApp(App[None]):
         self.config = config
         self.store = AppState(config.data_dir)
         self._quit_warned = False
+        self.stopping = threading.Event()
+        """Set when the app is closing, so background indexing stops promptly."""
         self.crash_log: Path | None = None
 
     def on_mount(self) -> None:
@@ -143,4 +146,5 @@ class ReaderApp(App[None]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
+        self.stopping.set()
         self.store.close()

@@ -7,18 +7,19 @@ results come back as calls on this screen.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
@@ -26,12 +27,20 @@ from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.ui.screens.note import NoteScreen
-from tui_reader.ui.widgets.article_list import ArticleList
-from tui_reader.ui.widgets.reading_pane import ReadingPane
+from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
+from tui_reader.ui.widgets.article_list import ArticleList, RowSnippet
+from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from tui_reader.search.engine import SearchResults
+    from tui_reader.search.highlight import TokenMatcher
+    from tui_reader.search.index import IndexBuilder
     from tui_reader.ui.app import ReaderApp
+
+
+SMALL_CORPUS = 200
+"""Below this many articles the index is built without worker processes."""
 
 
 class MainScreen(Screen[None]):
@@ -49,6 +58,9 @@ class MainScreen(Screen[None]):
         Binding("a", "note", "Note", id="main.note"),
         Binding("y", "copy_passage", "Copy", show=False, id="main.copy"),
         Binding("f", "toggle_bookmarked_only", "Bookmarked", show=False, id="main.bookmarked"),
+        Binding("slash", "focus_search", "Search", id="main.search"),
+        Binding("n", "next_match", "Next match", show=False, id="main.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="main.previous_match"),
     ]
 
     unread_only: var[bool] = var(False)
@@ -62,6 +74,11 @@ class MainScreen(Screen[None]):
         self.listing = Listing()
         self.open_meta: ArticleMeta | None = None
         self._save_timer: Timer | None = None
+        self._search_timer: Timer | None = None
+        self._paths: dict[str, ArticleMeta] | None = None
+        self.builder: IndexBuilder | None = None
+        """The search index, once loaded (in the indexing worker)."""
+        self.search = SearchState()
         self.corpus_checked = False
         """True once the corpus on disk has been compared with the cached listing."""
         self.marks: dict[int, Bookmark] = {}
@@ -80,6 +97,11 @@ class MainScreen(Screen[None]):
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
+                yield Input(
+                    placeholder="/ search: ha noi, hoi nghi thuong dinh…",
+                    id="search",
+                    select_on_focus=False,
+                )
                 yield ArticleList(
                     read_keys=store.read_keys_cache,
                     bookmark_counts=store.bookmark_counts_cache,
@@ -136,6 +158,7 @@ class MainScreen(Screen[None]):
         listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
         counts = self.reader_app.store.reconcile_bookmarks(listing.articles)
         self.app.call_from_thread(self._apply_listing, listing, checked=True, counts=counts)
+        self.app.call_from_thread(self.index_corpus)
 
     def _append_batch(self, batch: list[ArticleMeta]) -> None:
         self.listing.articles.extend(batch)
@@ -170,6 +193,8 @@ class MainScreen(Screen[None]):
         return rows
 
     def _show_rows(self) -> None:
+        if self.search.active:
+            return
         current = self.article_list.current
         self.article_list.set_rows(
             list(self._visible_rows()), keep_key=current.key if current else None
@@ -213,27 +238,58 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Opened)
     def _on_opened(self, message: ArticleList.Opened) -> None:
-        self.open_article(message.meta)
+        hit = self.search.hit_at(message.index)
+        if hit is None:
+            self.open_article(message.meta)
+        else:
+            self.open_article(message.meta, focus_passage=hit.passage, matcher=self.search.matcher)
 
-    def open_article(self, meta: ArticleMeta, *, focus_passage: int | None = None) -> None:
-        """Read ``meta``'s file in a worker, then show it and mark it read."""
+    def open_article(
+        self,
+        meta: ArticleMeta,
+        *,
+        focus_passage: int | None = None,
+        matcher: TokenMatcher | None = None,
+    ) -> None:
+        """Read ``meta``'s file in a worker, then show it and mark it read.
+
+        With a search ``matcher`` every match in the article is highlighted.
+        """
         self._save_position()
-        self._load_article(meta, focus_passage)
+        self._load_article(meta, focus_passage, matcher)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def _load_article(self, meta: ArticleMeta, focus_passage: int | None) -> None:
+    def _load_article(
+        self, meta: ArticleMeta, focus_passage: int | None, matcher: TokenMatcher | None
+    ) -> None:
         try:
             article = load_article(Path(meta.path))
         except UnreadableFile as err:
             self.app.call_from_thread(self._show_unreadable, meta, err.reason)
             return
-        self.app.call_from_thread(self._show_article, meta, article, focus_passage)  # type: ignore[arg-type]
+        highlights = None
+        if matcher is not None:
+            from tui_reader.search.highlight import match_spans
+
+            title, passages = match_spans(article, matcher)
+            highlights = Highlights(title, passages)
+        self.app.call_from_thread(
+            self._show_article,  # type: ignore[arg-type]
+            meta,
+            article,
+            focus_passage,
+            highlights,
+        )
 
     def _show_unreadable(self, meta: ArticleMeta, reason: str) -> None:
         self.notify(f"Cannot open {meta.path}: {reason}", severity="error", markup=False)
 
     async def _show_article(
-        self, meta: ArticleMeta, article: Article, focus_passage: int | None
+        self,
+        meta: ArticleMeta,
+        article: Article,
+        focus_passage: int | None,
+        highlights: Highlights | None = None,
     ) -> None:
         store = self.reader_app.store
         self.open_meta = meta
@@ -247,8 +303,14 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         await self.reader.show(
-            article, scroll_y=scroll_y, focus_passage=focus_passage, bookmarked=set(self.marks)
+            article,
+            scroll_y=scroll_y,
+            focus_passage=focus_passage,
+            bookmarked=set(self.marks),
+            highlights=highlights,
         )
+        if highlights is not None and self.reader.match_count:
+            self.status.search_info = self._match_info()
         store.set_read(meta.key, True)
         if article.key != meta.key:
             store.set_read(article.key, True)
@@ -351,7 +413,151 @@ class MainScreen(Screen[None]):
             self.article_list.focus()
 
     def action_back(self) -> None:
+        """Escape: leave the search (back to the full list), or go back to the list."""
+        search = self.query_one("#search", Input)
+        if self.search.active or search.value:
+            search.value = ""
+            self._end_search()
         self.article_list.focus()
+
+    # --- search ------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if not event.value.strip():
+            self._end_search()
+            return
+        # Debounced: a fast typist starts one search per pause, not one per key.
+        self._search_timer = self.set_timer(0.12, lambda: self._start_search(event.value))
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, _event: Input.Submitted) -> None:
+        if self.search.active and self.article_list.rows:
+            self.article_list.focus()
+            self.article_list.action_open()
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus and event.key == "down":
+            event.stop()
+            self.article_list.focus()
+
+    def _start_search(self, query: str) -> None:
+        self.search.sequence += 1
+        self._run_search(query, self.search.sequence)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _run_search(self, query: str, sequence: int) -> None:
+        builder = self.builder
+        if builder is None:
+            self.app.call_from_thread(self._search_waiting, query)
+            return
+        from tui_reader.search.engine import search
+
+        results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
+        self.app.call_from_thread(self._show_results, results, sequence)
+
+    def _search_waiting(self, query: str) -> None:
+        self.search.pending = query
+        self.status.search_info = "The search index is loading… results follow"
+
+    def _show_results(self, results: SearchResults, sequence: int) -> None:
+        if sequence != self.search.sequence or not self.query_one("#search", Input).value.strip():
+            return  # A newer query was typed meanwhile: never show stale results.
+        by_path = self._by_path()
+        rows: list[ArticleMeta] = []
+        snippets: list[RowSnippet] = []
+        for hit in results.hits:
+            meta = by_path.get(hit.path) or ArticleMeta(hit.path, hit.key, hit.title, None, 0, 0)
+            rows.append(meta)
+            snippets.append(RowSnippet(hit.snippet, tuple(hit.snippet_spans)))
+        self.search.show(results)
+        self.article_list.set_rows(rows, snippets)
+        self.status.search_info = self.search.summary()
+        self._update_empty()
+
+    def _by_path(self) -> dict[str, ArticleMeta]:
+        if self._paths is None or len(self._paths) != len(self.listing.articles):
+            self._paths = {meta.path: meta for meta in self.listing.articles}
+        return self._paths
+
+    def _end_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.search.sequence += 1
+        was_active = self.search.active
+        self.search.clear()
+        self.status.search_info = ""
+        if was_active:
+            self._show_rows()
+
+    def _match_info(self) -> str:
+        position = self.reader.match_position
+        shown = f"{position + 1}/" if position >= 0 else ""
+        return f"{shown}{self.reader.match_count} matches in this article · n / N to jump"
+
+    def action_next_match(self) -> None:
+        if self.reader.jump_match(+1):
+            self.status.search_info = self._match_info()
+
+    def action_previous_match(self) -> None:
+        if self.reader.jump_match(-1):
+            self.status.search_info = self._match_info()
+
+    # --- indexing -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def index_corpus(self) -> None:
+        """Load the search index, then bring it up to date with the corpus, in the background.
+
+        Searching works throughout on what is indexed so far.
+        """
+        from tui_reader.articles.corpus import FileEntry
+        from tui_reader.search.index import IndexBuilder, index_dir_for
+
+        config = self.reader_app.config
+        if self.builder is None:
+            # A small corpus is indexed in this process: starting workers would cost more.
+            workers = 0 if len(self.listing.articles) < SMALL_CORPUS else None
+            self.builder = IndexBuilder(
+                index_dir_for(config.roots, config.cache_dir), workers=workers
+            )
+            self.builder.snapshot().warm()
+        pending = self.search.pending
+        if pending:
+            self.app.call_from_thread(self._start_search, pending)
+        files = [FileEntry(m.path, m.size, m.mtime_ns) for m in self.listing.articles]
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done == total or now - last > 0.25:
+                last = now
+                self.app.call_from_thread(self._index_progress, done, total)
+
+        stats = self.builder.update(files, progress=progress, cancel=self.reader_app.stopping)
+        self.app.call_from_thread(self._index_done, stats.rebuilt)
+
+    def _index_progress(self, done: int, total: int) -> None:
+        self.status.show_progress(done, total)
+        self.status.index_label = (
+            f"indexing: search covers {done:,} of {total:,}" if done < total else ""
+        )
+
+    def _index_done(self, rebuilt: str | None) -> None:
+        self.status.show_progress(1, 1)
+        self.status.index_label = ""
+        if rebuilt:
+            self.notify(f"The search {rebuilt}.", severity="warning", markup=False)
+        search = self.query_one("#search", Input)
+        if self.search.active and search.value.strip():
+            self._start_search(search.value)
 
     def action_open_source(self) -> None:
         article = self.reader.article

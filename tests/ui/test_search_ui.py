@@ -1,0 +1,127 @@
+"""Pilot tests for searching from the app: results, highlights, match jumps, Escape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import main_screen, settle
+
+SEED_004 = "004_43a67dcebbb22425.txt"
+
+
+async def search_for(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("slash")
+    await pilot.press(*text)
+    await pilot.pause(0.3)
+    await settle(pilot)
+
+
+async def test_typing_a_query_without_tone_marks_lists_ranked_results(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        assert screen.builder is not None
+        await search_for(pilot, "hoi nghi thuong dinh ha noi")
+        rows = screen.article_list.rows
+        assert rows, screen.status.search_info
+        assert Path(rows[0].path).name == SEED_004  # the one that says "Hà Nội"
+        assert screen.article_list.row_height == 2
+        hit = screen.search.hit_at(0)
+        assert hit is not None and hit.snippet_spans
+        assert "matching articles" in screen.status.search_info
+        # The snippet's highlighted words are the query's words, folded.
+        highlighted = " ".join(hit.snippet[a:b].lower() for a, b in hit.snippet_spans)
+        assert "hội nghị thượng đỉnh" in highlighted or "hà nội" in highlighted
+
+
+async def test_enter_opens_the_best_passage_with_matches_and_n_jumps(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "ha noi")
+        hit = screen.search.hit_at(0)
+        assert hit is not None
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = screen.reader
+        assert reader.article is not None and Path(reader.article.path).name == SEED_004
+        assert reader.has_focus
+        assert reader.match_count >= 3  # "Hà Nội" appears three times in seed 004
+        if hit.passage is not None:
+            assert reader.cursor == hit.passage
+        await pilot.press("n")
+        first = reader.match_position
+        await pilot.press("n")
+        assert reader.match_position == first + 1
+        await pilot.press("N")
+        assert reader.match_position == first
+        assert "matches in this article" in screen.status.search_info
+        # Escape from the article goes back to the list (still the results).
+        await pilot.press("escape")
+        assert not screen.search.active
+        assert len(screen.article_list.rows) == 2
+
+
+async def test_escape_in_the_search_bar_returns_to_the_full_list(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "biegun")
+        assert [Path(m.path).name for m in screen.article_list.rows] == ["000_3e0ed1ba5c5dd459.txt"]
+        await pilot.press("escape")
+        assert screen.query_one("#search", Input).value == ""
+        assert len(screen.article_list.rows) == 2
+        assert screen.article_list.has_focus
+        assert screen.status.search_info == ""
+
+
+async def test_typos_and_d_for_dj_are_forgiven(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "dai dien lien lac thuong tru")  # đại diện liên lạc thường trú
+        assert Path(screen.article_list.rows[0].path).name == SEED_004
+        await pilot.press("escape", "slash")
+        await search_for(pilot, "singapure")  # one letter wrong
+        assert {Path(m.path).name for m in screen.article_list.rows} >= {SEED_004}
+
+
+async def test_stale_results_never_replace_newer_ones(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "biegun")
+        current = screen.search.results
+        assert current is not None
+        from tui_reader.search.engine import search
+
+        assert screen.builder is not None
+        old = search(screen.builder.snapshot(), "trieu tien")
+        screen._show_results(old, screen.search.sequence - 1)
+        assert screen.search.results is current
+        assert len(screen.article_list.rows) == 1
+
+
+async def test_hostile_queries_never_crash(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        for query in ("[bold]x[/bold]", ".*(", "😀😀", "\\x1b[31m", "!!!"):
+            search = screen.query_one("#search", Input)
+            search.value = query
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert pilot.app.is_running
+        search.value = "x" * 10_000
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert pilot.app.is_running
