@@ -1,0 +1,366 @@
+"""Ranking: find the articles a typed query means, best first, with a snippet each.
+
+Entry point for the UI and the CLI::
+
+    results = search(builder.snapshot(), "hoi nghi thuong dinh ha noi", limit=50)
+    for hit in results.hits:
+        hit.path, hit.title, hit.passage, hit.snippet, hit.snippet_spans
+
+How a score is made (highest first):
+
+1. **Phrase alignment** (weight 10). Candidate positions come from the
+   postings of the rarest query words ("anchors"); at each, the forward index
+   tells which query word sits at each offset, so an alignment scores the
+   words found in query order at their exact relative positions (quality:
+   exact 1, prefix 0.9, typo 0.35-0.7), plus 0.5 per adjacent matched pair,
+   plus 0.1 per pair inside one pyvi word (minus 0.1 where the match cuts a
+   word in two): ``ha noi`` on the word ``Hà Nội`` beats ``hà`` ending one
+   word and ``nội`` starting the next. A word that matches nothing (a typo in
+   a 3-letter syllable) just leaves a hole: ``ro ri khog thoat`` still aligns
+   three words of ``rò rỉ không thoát`` (and ``khog`` itself fuzzily).
+2. **Title** (weight 3): the best alignment lying inside the title, relative
+   to a perfect one.
+3. **Coverage** (weight 2): how many query words occur anywhere (soft AND).
+4. **BM25** (weight 1, squashed to [0, 1)) over query words and the pyvi
+   words they spell.
+
+Anchors are taken rarest first; after each, an upper bound on what any
+alignment lacking the anchors could score decides whether the top results are
+settled. At most ``misses + 1`` anchors are used, so an article may miss one
+query word (two in queries of 6+ words) and still be found. Everything is
+vectorised with numpy over segment arrays; the cost follows the rarest words,
+not the common ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, matcher_for
+from tui_reader.search.index import IndexSnapshot, SegmentView
+from tui_reader.search.query import QueryPlan, plan_query
+from tui_reader.search.segment import ID_MASK, Segment
+
+__all__ = ["SearchHit", "SearchResults", "search"]
+
+W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
+PAIR_BONUS, WORD_BONUS = 0.5, 0.1
+BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
+MAX_ANCHOR_POSTINGS = 3_000_000  # Degenerate one-letter queries: look at this many at most.
+RERANK_MIN = 100
+
+F32 = npt.NDArray[np.float32]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One result. ``passage`` indexes ``Article.passages`` (None: the match is in the title).
+
+    ``snippet_spans`` are ``(start, end)`` offsets into ``snippet`` to highlight.
+    """
+
+    path: str
+    key: str
+    title: str
+    score: float
+    passage: int | None
+    snippet: str
+    snippet_spans: list[tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """Ranked hits; ``total`` counts matching articles seen (a lower bound when the
+    search stopped early because the top was settled). ``matcher`` holds the
+    query's expansions: pass it to :func:`tui_reader.search.highlight.match_spans`
+    to highlight the open article exactly as the search matched it."""
+
+    query: str
+    hits: list[SearchHit]
+    total: int
+    elapsed_ms: float
+    indexed: int
+    corpus_size: int
+    plan: QueryPlan | None = field(default=None, repr=False)
+    matcher: TokenMatcher | None = field(default=None, repr=False)
+
+
+@dataclass(slots=True)
+class _Candidate:
+    score: float
+    view: SegmentView
+    doc: int
+    body_pos: int
+
+
+@dataclass(slots=True)
+class _Shortlist:
+    """One segment's candidates after phrase alignment: docs, pre-scores, body positions."""
+
+    view: SegmentView
+    docs: I64
+    pre: F32
+    body_pos: I64
+
+
+def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResults:
+    """Search ``snapshot`` for ``query``; never raises on any query text."""
+    started = time.perf_counter()
+    views = [v for v in snapshot.views if v.live]
+    if not views or limit <= 0:
+        return _results(snapshot, query, [], 0, started, None)
+    plan = plan_query(query, snapshot.vocab, snapshot.lexicon(), snapshot.vocab_size,
+                      [v.segment.ptr for v in views])
+    if not plan.words or not any(w.anchor_ids for w in plan.words):
+        return _results(snapshot, query, [], 0, started, plan)
+    ctx = _Context(snapshot, plan)
+    lists: list[_Shortlist] = []
+    total = 0
+    for view in views:
+        found, shortlist = _align_segment(view, ctx, limit)
+        total += found
+        if shortlist is not None:
+            lists.append(shortlist)
+    # One global shortlist, so reranking cost does not grow with the number of segments.
+    keep_n = max(3 * limit, RERANK_MIN)
+    if sum(len(s.docs) for s in lists) > keep_n:
+        pre = np.concatenate([s.pre for s in lists])
+        chosen = np.zeros(len(pre), dtype=bool)
+        chosen[np.argpartition(-pre, keep_n - 1)[:keep_n]] = True
+        bounds = np.cumsum([0] + [len(s.docs) for s in lists])
+        lists = [_Shortlist(s.view, s.docs[sel], s.pre[sel], s.body_pos[sel])
+                 for i, s in enumerate(lists) for sel in [chosen[bounds[i]:bounds[i + 1]]]]
+    candidates: list[_Candidate] = []
+    for s in lists:
+        if len(s.docs) == 0:
+            continue
+        scores = s.pre + _rerank(s.view.segment, ctx, s.docs)
+        for i in np.argsort(-scores, kind="stable")[:limit].tolist():
+            candidates.append(_Candidate(float(scores[i]), s.view, int(s.docs[i]),
+                                         int(s.body_pos[i])))
+    candidates.sort(key=lambda c: (-c.score, c.view.segment.name, c.doc))
+    matcher = matcher_for(plan, snapshot.vocab)
+    hits = [_hit(c, matcher) for c in candidates[:limit]]
+    return _results(snapshot, query, hits, total, started, plan, matcher)
+
+
+def _results(snapshot: IndexSnapshot, query: str, hits: list[SearchHit], total: int,
+             started: float, plan: QueryPlan | None,
+             matcher: TokenMatcher | None = None) -> SearchResults:
+    elapsed = (time.perf_counter() - started) * 1000
+    return SearchResults(query, hits, total, elapsed, snapshot.indexed, snapshot.corpus_size,
+                         plan, matcher)
+
+
+class _Context:
+    """Per-query constants shared by all segments."""
+
+    def __init__(self, snapshot: IndexSnapshot, plan: QueryPlan) -> None:
+        self.plan = plan
+        self.words = plan.words
+        n = len(plan.words)
+        self.n = n
+        self.caps = [float(w.quality.max()) if len(w.quality) else 0.0 for w in plan.words]
+        # Dense quality tables: one gather per word instead of a search per token.
+        self.tables = []
+        for word in plan.words:
+            table = np.zeros(snapshot.vocab_size + 1, dtype=np.float32)
+            inside = word.ids < snapshot.vocab_size
+            table[word.ids[inside]] = word.quality[inside]
+            self.tables.append(table)
+        self.a_max = _alignment_bound(self.caps)
+        self.avg_len = max(snapshot.avg_doc_len, 1.0)
+        self.words_indexed = snapshot.with_words
+        docs = max(snapshot.indexed, 1)
+
+        def idf(df: int) -> float:
+            return math.log(1.0 + (docs - df + 0.5) / (df + 0.5))
+
+        self.idf = []
+        for word in plan.words:
+            if word.exact_id is not None:
+                df = snapshot.doc_frequency(word.exact_id)
+            else:
+                df = max((snapshot.doc_frequency(g) for g in word.anchor_ids[:8]), default=0)
+            self.idf.append(idf(df))
+        self.compounds = [(gid, idf(snapshot.doc_frequency(gid))) for _, _, gid in plan.compounds]
+        misses = 1 if n <= 5 else 2 if n <= 9 else 3
+        unmatched = sum(1 for w in plan.words if len(w.ids) == 0)
+        order = sorted((w.cost, j) for j, w in enumerate(plan.words) if w.anchor_ids)
+        budget = max(1, min(len(order), misses + 1 - unmatched))
+        self.anchors = [j for _, j in order[:budget]]
+        self.min_words = max(1, n - misses)
+
+
+def _alignment_bound(caps: list[float]) -> float:
+    total = sum(caps)
+    total += PAIR_BONUS * sum(min(a, b) for a, b in itertools.pairwise(caps))
+    return total + WORD_BONUS * max(len(caps) - 1, 0)
+
+
+def _align_segment(view: SegmentView, ctx: _Context,
+                   limit: int) -> tuple[int, _Shortlist | None]:
+    """Candidates of one segment with their alignment pre-scores."""
+    seg = view.segment
+    n_docs = seg.n_docs
+    # 1. Documents holding enough query words (from short per-term doc lists).
+    count = np.zeros(n_docs, dtype=np.uint8)
+    present: dict[int, npt.NDArray[np.bool_]] = {}
+    for j, word in enumerate(ctx.words):
+        lists = [seg.doc_list(g) for g in word.anchor_ids]
+        lists = [d for d in lists if len(d)]
+        if not lists:
+            continue
+        mask = np.zeros(n_docs, dtype=bool)
+        for docs_of_term in lists:
+            mask[docs_of_term] = True
+        count += mask
+        present[j] = mask
+    if view.deleted.any():
+        count[view.deleted] = 0
+    need = ctx.min_words
+    cand_mask = count >= need
+    while need > 1 and int(np.count_nonzero(cand_mask)) < limit:
+        need -= 1
+        cand_mask = count >= need
+    n_cand = int(np.count_nonzero(cand_mask))
+    if n_cand == 0:
+        return 0, None
+    # 2. Phrase alignments seeded by the rarest words. A later anchor only scans
+    #    documents lacking every earlier one (those were aligned already).
+    best = np.zeros(n_docs, dtype=np.float32)
+    title = np.zeros(n_docs, dtype=np.float32)
+    body = np.zeros(n_docs, dtype=np.float32)
+    body_pos = np.full(n_docs, -1, dtype=np.int64)
+    caps = list(ctx.caps)
+    scan = cand_mask
+    for anchor in ctx.anchors:
+        word = ctx.words[anchor]
+        chunks = [seg.postings(g) for g in word.anchor_ids]
+        chunks = [c for c in chunks if len(c)]
+        if chunks:
+            keys = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+            keep = scan[keys >> 16]
+            keys = keys[keep][:MAX_ANCHOR_POSTINGS]
+            if len(keys):
+                docs = (keys >> 16).astype(np.int64)
+                start = (keys & 0xFFFF).astype(np.int64) - anchor
+                _align(seg, ctx, docs, start, best, title, body, body_pos)
+        if anchor in present:
+            scan = scan & ~present[anchor]
+        caps[anchor] = word.rest_quality
+        bound = _alignment_bound(caps)
+        unseen = W_ALIGN * bound + W_TITLE * bound / ctx.a_max + W_COVER + W_BM25
+        settled = W_ALIGN * best + W_TITLE * title / ctx.a_max > unseen
+        if int(np.count_nonzero(settled)) >= limit or not scan.any():
+            break
+    cand = np.flatnonzero(cand_mask)
+    pre = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
+    return n_cand, _Shortlist(view, cand, pre, body_pos[cand])
+
+
+def _align(seg: Segment, ctx: _Context, docs: I64, start: I64, best: F32, title: F32,
+           body: F32, body_pos: I64) -> None:
+    """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
+
+    Articles are padded with sentinel tokens in the forward index, so reading
+    the window of an alignment that sticks out of its article needs no check.
+    """
+    n = ctx.n
+    origin = seg.dstart[docs] + start
+    m = np.empty((n, len(docs)), dtype=np.float32)
+    joins = np.zeros((n + 1, len(docs)), dtype=bool) if ctx.words_indexed else None
+    mask = np.uint32(ID_MASK)
+    for j in range(n + 1):
+        raw = seg.fwd[origin + j]
+        if joins is not None:
+            np.greater(raw, mask, out=joins[j])
+        if j < n:
+            np.take(ctx.tables[j], raw & mask, out=m[j])
+    matched = m > 0
+    score = m.sum(axis=0)
+    if n > 1:
+        score += PAIR_BONUS * np.minimum(m[:-1], m[1:]).sum(axis=0)
+    if joins is not None:
+        if n > 1:
+            inner = joins[1:n]
+            inside = matched[:-1] & matched[1:] & inner
+            cut = (matched[1:] ^ matched[:-1]) & inner
+            score += WORD_BONUS * (inside.sum(axis=0, dtype=np.float32)
+                                   - cut.sum(axis=0, dtype=np.float32))
+        score -= WORD_BONUS * ((matched[0] & joins[0]).astype(np.float32)
+                               + (matched[n - 1] & joins[n]).astype(np.float32))
+        np.maximum(score, np.float32(0.01), out=score)
+    first = np.argmax(matched, axis=0)
+    last = n - 1 - np.argmax(matched[::-1], axis=0)
+    tlen = seg.tlen[docs].astype(np.int64)
+    in_title = start + last < tlen
+    np.maximum.at(best, docs, score)
+    if in_title.any():
+        np.maximum.at(title, docs[in_title], score[in_title])
+    out = ~in_title
+    if out.any():
+        bdocs, bscore = docs[out], score[out]
+        bpos = np.maximum(start[out] + first[out], tlen[out])
+        np.maximum.at(body, bdocs, bscore)
+        top = bscore >= body[bdocs]
+        body_pos[bdocs[top]] = bpos[top]
+
+
+def _rerank(seg: Segment, ctx: _Context, cand: I64) -> F32:
+    """Coverage and BM25 for the shortlisted docs, read from the forward index."""
+    lens = seg.doc_len[cand]
+    starts = np.asarray(seg.dstart)[cand]
+    total = int(lens.sum())
+    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
+    tokens = seg.fwd[offsets + np.arange(total)] & ID_MASK
+    owner = np.repeat(np.arange(len(cand)), lens)
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * lens / ctx.avg_len)
+    cover = np.zeros(len(cand), dtype=np.float32)
+    bm25 = np.zeros(len(cand), dtype=np.float64)
+    for j in range(ctx.n):
+        q = ctx.tables[j][tokens]
+        hit = q > 0
+        if not hit.any():
+            continue
+        best_q = np.zeros(len(cand), dtype=np.float32)
+        np.maximum.at(best_q, owner[hit], q[hit])
+        cover += best_q
+        tf = np.bincount(owner[hit], minlength=len(cand)).astype(np.float64)
+        bm25 += ctx.idf[j] * tf * (BM25_K1 + 1) / (tf + norm)
+    for gid, idf in ctx.compounds:
+        post = seg.postings(gid)
+        if len(post) == 0:
+            continue
+        lo = np.searchsorted(post, (cand << 16).astype(np.uint32))
+        hi = np.searchsorted(post, ((cand << 16) | 0xFFFF).astype(np.uint32), side="right")
+        tf = (hi - lo).astype(np.float64)
+        bm25 += idf * tf * (BM25_K1 + 1) / (tf + norm)
+    squashed = bm25 / (bm25 + BM25_HALF)
+    return (W_COVER * cover / max(ctx.n, 1) + W_BM25 * squashed).astype(np.float32)
+
+
+def _hit(c: _Candidate, rules: TokenMatcher) -> SearchHit:
+    seg = c.view.segment
+    texts = seg.doc_texts(c.doc)
+    passage: int | None = None
+    center: int | None = None
+    if c.body_pos >= 0:
+        passage = seg.passage_of(c.doc, c.body_pos)
+        if passage is not None:
+            center = c.body_pos - int(seg.pstart[int(seg.pptr[c.doc]) + passage])
+    if passage is None or passage + 1 >= len(texts):
+        passage = best_passage(texts[1:], rules)
+        center = None
+    text = texts[0] if passage is None else texts[passage + 1]
+    snippet, spans = make_snippet(text, rules, center)
+    return SearchHit(seg.doc_path(c.doc), seg.doc_key(c.doc), seg.doc_title(c.doc),
+                     round(c.score, 4), passage, snippet, spans)
+

@@ -1,0 +1,187 @@
+"""Where a query matches inside a text: highlight spans and snippets, in original offsets.
+
+The reading pane calls :func:`match_spans` with the open article and either
+the query text or ``SearchResults.matcher`` (which carries the exact
+expansions the search used, typo neighbours included) and gets, per passage,
+``(start, end)`` offsets into the passage text to highlight and jump between.
+Consecutive matched words separated only by spaces form one span, so a
+phrase is one match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from tui_reader.articles.model import Article
+from tui_reader.search.query import PREFIX, MatchRule, QueryPlan, rules_for
+from tui_reader.search.vocab import Vocabulary
+from tui_reader.text.tokens import Token, tokenize
+
+__all__ = [
+    "SNIPPET_CHARS",
+    "Spans",
+    "TokenMatcher",
+    "best_passage",
+    "make_snippet",
+    "match_spans",
+    "matcher_for",
+]
+
+SNIPPET_CHARS = 200
+#: Weaker typo matches (a real short syllable one edit away) help ranking but
+#: would light up half a page if highlighted.
+HIGHLIGHT_MIN = 0.5
+_LEAD_IN = 60  # Characters of context kept before the match.
+_WHITESPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " "})
+
+Spans = list[tuple[int, int]]
+
+
+class TokenMatcher:
+    """Decides whether a folded token matches any query word, and how well.
+
+    ``known`` maps vocabulary terms to their quality (the search's own
+    expansions); other tokens are judged by the vocabulary-free rules.
+    """
+
+    def __init__(self, rules: Sequence[MatchRule], known: dict[str, float] | None = None) -> None:
+        # With ``known`` expansions, typos come only from them (exactly what was searched).
+        self.rules = tuple(
+            rules if known is None else (replace(r, max_edits=0) for r in rules)
+        )
+        self._known = dict(known or {})
+        self._memo: dict[str, float] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def quality(self, token: str) -> float:
+        memo = self._memo.get(token)
+        if memo is not None:
+            return memo
+        quality = self._known.get(token, 0.0)
+        if not quality:
+            for rule in self.rules:
+                if abs(len(token) - len(rule.text)) <= rule.max_edits or rule.prefix:
+                    quality = max(quality, rule.quality(token))
+        if len(self._memo) < 50_000:
+            self._memo[token] = quality
+        return quality
+
+
+def matcher_for(plan: QueryPlan, vocab: Vocabulary) -> TokenMatcher:
+    """A matcher using exactly the terms a search plan expanded to."""
+    known: dict[str, float] = {}
+    for word in plan.words:
+        typos = word.quality < PREFIX  # Exact and prefix matches follow from the rules.
+        for gid, quality in zip(word.ids[typos].tolist(), word.quality[typos].tolist(),
+                                strict=True):
+            term = vocab.term(gid)
+            if quality >= HIGHLIGHT_MIN:
+                known[term] = max(known.get(term, 0.0), quality)
+    return TokenMatcher(plan.rules, known)
+
+
+def _matcher(query: str | TokenMatcher) -> TokenMatcher:
+    return query if isinstance(query, TokenMatcher) else TokenMatcher(rules_for(query))
+
+
+def _spans(text: str, tokens: list[Token], matched: list[bool]) -> Spans:
+    spans: Spans = []
+    for token, hit in zip(tokens, matched, strict=True):
+        if not hit:
+            continue
+        if spans and not text[spans[-1][1]:token.start].strip():
+            spans[-1] = (spans[-1][0], token.end)
+        else:
+            spans.append((token.start, token.end))
+    return spans
+
+
+def text_spans(text: str, query: str | TokenMatcher) -> Spans:
+    """Highlight spans of ``query`` in one text."""
+    matcher = _matcher(query)
+    if not matcher:
+        return []
+    tokens = tokenize(text)
+    return _spans(text, tokens, [matcher.quality(t.folded) > 0 for t in tokens])
+
+
+def match_spans(article: Article, query: str | TokenMatcher) -> tuple[Spans, dict[int, Spans]]:
+    """Every match of ``query`` in ``article``: title spans, and spans per passage index.
+
+    Offsets are into ``article.title`` and ``article.passages[i].text``;
+    passages without a match are left out of the dict.
+    """
+    matcher = _matcher(query)
+    if not matcher:
+        return [], {}
+    passages: dict[int, Spans] = {}
+    for index, passage in enumerate(article.passages):
+        spans = text_spans(passage.text, matcher)
+        if spans:
+            passages[index] = spans
+    return text_spans(article.title, matcher), passages
+
+
+def best_passage(passages: Sequence[str], query: str | TokenMatcher) -> int | None:
+    """The passage with the most (quality-weighted) matching words, if any matches."""
+    matcher = _matcher(query)
+    best, best_score = None, 0.0
+    for index, text in enumerate(passages):
+        score = sum(matcher.quality(t.folded) for t in tokenize(text))
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None,
+                 width: int = SNIPPET_CHARS) -> tuple[str, Spans]:
+    """A window of ``text`` around a match, with highlight spans relative to the window.
+
+    ``center`` is the token index to centre on (the search's best alignment);
+    by default the densest cluster of matching words is used.
+    """
+    matcher = _matcher(query)
+    tokens = tokenize(text)
+    if not tokens:
+        clipped = text[:width].translate(_WHITESPACE)
+        return clipped + ("…" if len(text) > width else ""), []
+    if center is None or not 0 <= center < len(tokens):
+        matched_all = [bool(matcher) and matcher.quality(t.folded) > 0 for t in tokens]
+        center = _densest(tokens, matched_all, width)
+    start = max(0, tokens[center].start - _LEAD_IN)
+    first = center
+    while first > 0 and tokens[first - 1].start >= start:
+        first -= 1
+    start = tokens[first].start if start > 0 else 0
+    end = min(len(text), start + width)
+    last = center
+    while last + 1 < len(tokens) and tokens[last + 1].end <= end:
+        last += 1
+    if end < len(text):
+        end = max(tokens[last].end, tokens[center].end)
+    inside = tokens[first:last + 1]
+    matched = [bool(matcher) and matcher.quality(t.folded) > 0 for t in inside]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    window = text[start:end].translate(_WHITESPACE)
+    shift = len(prefix) - start
+    spans = [(s + shift, e + shift) for s, e in _spans(text, inside, matched)]
+    return prefix + window + suffix, spans
+
+
+def _densest(tokens: list[Token], matched: list[bool], width: int) -> int:
+    """Index of the first matched token of the window holding the most matches."""
+    hits = [i for i, m in enumerate(matched) if m]
+    if not hits:
+        return 0
+    best, best_count = hits[0], 0
+    j = 0
+    for i, first in enumerate(hits):
+        while j < len(hits) and tokens[hits[j]].end - tokens[first].start <= width - _LEAD_IN:
+            j += 1
+        if j - i > best_count:
+            best, best_count = first, j - i
+    return best

@@ -1,0 +1,242 @@
+"""From typed text to a query plan: each word and the vocabulary terms it may match.
+
+Each query word (folded like the index) matches terms
+
+* exactly (quality 1.0);
+* by prefix when it is the last word and the query does not end in a space
+  (the user is still typing; 0.9);
+* fuzzily, by OSA edit distance over the vocabulary: one edit for words of 5+
+  letters (0.7), two for 9+ (0.5). Vietnamese syllables are short, so words of
+  3-4 letters also get one-edit neighbours: 0.6 when the word is not in the
+  vocabulary at all (certainly a typo, like ``khog``), 0.35 when it is (a typo
+  that made another real syllable, like ``khon`` for ``không``). Numbers are
+  never fuzzy.
+
+Expansion is capped (most frequent first) so one short prefix cannot blow up
+a query. The :class:`MatchRule` of each word is vocabulary-free and is used to
+highlight matches in any text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import OSA
+
+from tui_reader.search.vocab import Lexicon, Vocabulary
+from tui_reader.text.tokens import tokenize_folded
+
+__all__ = [
+    "MAX_QUERY_WORDS",
+    "MatchRule",
+    "QueryPlan",
+    "QueryWord",
+    "fuzzy_budget",
+    "plan_query",
+]
+
+MAX_QUERY_WORDS = 24
+EXACT, PREFIX = 1.0, 0.9
+FUZZY_1, FUZZY_2 = 0.7, 0.5
+SHORT_OOV, SHORT_KNOWN = 0.6, 0.35
+MAX_PREFIX_TERMS = 3000  # Completions checked in place (via the forward index).
+MAX_PREFIX_ANCHORS = 24  # Completions whose postings may seed candidates.
+MAX_FUZZY_TERMS = 32
+MAX_FUZZY_LEN = 24
+
+
+def fuzzy_budget(word: str, known: bool) -> tuple[int, float]:
+    """``(max edits, quality)`` allowed for a folded query word."""
+    if not any(c.isalpha() for c in word) or len(word) > MAX_FUZZY_LEN:
+        return 0, 0.0
+    n = len(word)
+    if n >= 9:
+        return 2, FUZZY_2
+    if n >= 5:
+        return 1, FUZZY_1
+    if n >= 3:
+        return 1, SHORT_KNOWN if known else SHORT_OOV
+    return 0, 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRule:
+    """How one query word matches a folded token, without needing a vocabulary."""
+
+    text: str
+    prefix: bool
+    max_edits: int
+    fuzzy_quality: float
+    two_edit_quality: float = FUZZY_2
+
+    def quality(self, token: str) -> float:
+        """Match quality of ``token`` (0.0: no match)."""
+        if token == self.text:
+            return EXACT
+        if self.prefix and token.startswith(self.text):
+            return PREFIX
+        if self.max_edits:
+            dist = OSA.distance(self.text, token, score_cutoff=self.max_edits)
+            if dist <= self.max_edits:
+                return self.fuzzy_quality if dist == 1 else self.two_edit_quality
+        return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QueryWord:
+    """One word of the query and the term ids it matches, with their quality.
+
+    ``ids`` is sorted (for ``searchsorted`` lookups), ``quality`` aligned with
+    it. ``anchor_ids`` are the ids whose postings may seed candidate articles;
+    ``rest_quality`` is the best quality among the others, which bounds what
+    an alignment not seeded by this word can score for it.
+    """
+
+    rule: MatchRule
+    ids: npt.NDArray[np.int64]
+    quality: npt.NDArray[np.float32]
+    anchor_ids: tuple[int, ...]
+    rest_quality: float
+    exact_id: int | None
+    cost: int  # Postings behind ``anchor_ids``: how expensive this word is as a seed.
+
+    @property
+    def text(self) -> str:
+        return self.rule.text
+
+    def lookup(self, tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Quality of each token id in ``tokens`` (0.0 where it does not match)."""
+        if len(self.ids) == 0:
+            return np.zeros(len(tokens), dtype=np.float32)
+        idx = np.searchsorted(self.ids, tokens)
+        np.minimum(idx, len(self.ids) - 1, out=idx)
+        hit = self.ids[idx] == tokens
+        return np.where(hit, self.quality[idx], np.float32(0.0))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A parsed query: words in order, and pyvi words formed by consecutive ones.
+
+    ``compounds`` are ``(first word index, word count, term id)`` of index
+    terms like ``ha_noi`` spelled by the query (used for BM25 and to prefer
+    matches that fall on word boundaries).
+    """
+
+    query: str
+    words: tuple[QueryWord, ...]
+    compounds: tuple[tuple[int, int, int], ...] = field(default=())
+
+    @property
+    def rules(self) -> tuple[MatchRule, ...]:
+        return tuple(w.rule for w in self.words)
+
+
+def query_words(query: str) -> tuple[list[str], bool]:
+    """Folded words of ``query`` (capped) and whether the last one is still being typed."""
+    words = tokenize_folded(query[:2000])[:MAX_QUERY_WORDS]
+    stripped = query.rstrip()
+    typing = bool(words) and stripped == query and bool(stripped) and stripped[-1].isalnum()
+    return words, typing
+
+
+def rules_for(query: str) -> tuple[MatchRule, ...]:
+    """Vocabulary-free match rules (for highlighting and the in-memory filter)."""
+    words, typing = query_words(query)
+    rules = []
+    for i, word in enumerate(words):
+        edits, quality = fuzzy_budget(word, known=True)
+        if edits == 1 and len(word) < 5:
+            quality = SHORT_OOV
+        rules.append(MatchRule(word, typing and i == len(words) - 1, edits, quality))
+    return tuple(rules)
+
+
+class _Frequencies:
+    """Collection frequency of term ids across a snapshot's segments."""
+
+    def __init__(self, ptrs: list[npt.NDArray[np.int64]]) -> None:
+        self._ptrs = ptrs
+
+    def of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        total = np.zeros(len(ids), dtype=np.int64)
+        for ptr in self._ptrs:
+            inside = ids < len(ptr) - 1
+            sel = ids[inside]
+            total[inside] += np.asarray(ptr[sel + 1]) - np.asarray(ptr[sel])
+        return total
+
+
+def plan_query(
+    query: str,
+    vocab: Vocabulary,
+    lexicon: Lexicon,
+    size: int,
+    ptrs: list[npt.NDArray[np.int64]],
+) -> QueryPlan:
+    """Expand ``query`` over the vocabulary (ids below ``size``).
+
+    ``ptrs`` are the segments' postings pointers, used to rank expansions by
+    frequency and to cost each word as a candidate seed.
+    """
+    words, typing = query_words(query)
+    freq = _Frequencies(ptrs)
+    planned = []
+    for i, word in enumerate(words):
+        planned.append(
+            _expand(word, typing and i == len(words) - 1, vocab, lexicon, size, freq)
+        )
+    compounds = []
+    for start in range(len(words)):
+        for length in range(2, 5):
+            if start + length > len(words):
+                break
+            gid = vocab.get("_".join(words[start:start + length]), size)
+            if gid is not None:
+                compounds.append((start, length, gid))
+    return QueryPlan(query, tuple(planned), tuple(compounds))
+
+
+def _expand(
+    word: str, prefix: bool, vocab: Vocabulary, lexicon: Lexicon, size: int,
+    freq: _Frequencies,
+) -> QueryWord:
+    exact = vocab.get(word, size)
+    alts: dict[int, float] = {}
+    anchors: set[int] = set()
+    if exact is not None:
+        alts[exact] = EXACT
+        anchors.add(exact)
+    if prefix:
+        completions = lexicon.prefix_ids(word)
+        completions = completions[completions < size]
+        if len(completions):
+            counts = freq.of(completions)
+            order = np.argsort(-counts, kind="stable")[:MAX_PREFIX_TERMS]
+            for rank, gid in enumerate(completions[order].tolist()):
+                if gid not in alts:
+                    alts[gid] = PREFIX
+                    if rank < MAX_PREFIX_ANCHORS:
+                        anchors.add(gid)
+    edits, quality = fuzzy_budget(word, known=exact is not None)
+    if edits:
+        found = [(g, d) for g, d in lexicon.neighbours(word, edits) if g < size and g not in alts]
+        if found:
+            ids = np.array([g for g, _ in found], dtype=np.int64)
+            counts = freq.of(ids)
+            ranked = sorted(range(len(found)), key=lambda k: (found[k][1], -int(counts[k])))
+            seed = exact is None  # Known words seed by themselves; other anchors cover typos.
+            for k in ranked[:MAX_FUZZY_TERMS]:
+                gid, dist = found[k]
+                alts[gid] = quality if dist == 1 else FUZZY_2
+                if seed:
+                    anchors.add(gid)
+    ids = np.array(sorted(alts), dtype=np.int64)
+    qualities = np.array([alts[g] for g in ids.tolist()], dtype=np.float32)
+    rest = max((q for g, q in alts.items() if g not in anchors), default=0.0)
+    anchor_ids = tuple(sorted(anchors))
+    cost = int(freq.of(np.array(anchor_ids, dtype=np.int64)).sum()) if anchor_ids else 0
+    rule = MatchRule(word, prefix, edits, quality)
+    return QueryWord(rule, ids, qualities, anchor_ids, rest, exact, cost)

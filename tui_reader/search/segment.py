@@ -1,0 +1,514 @@
+"""Immutable index segments: flat numpy arrays on disk, memory-mapped on load.
+
+A segment holds up to 65,536 articles (local doc ids fit in 16 bits) and never
+changes once written; deletions live beside it in the manifest (see
+:mod:`tui_reader.search.index`). Like Lucene, new articles go into new small
+segments and small segments are merged into bigger ones.
+
+Arrays (``vocab_n`` = vocabulary size when written, ``n`` = articles):
+
+* ``ptr`` (vocab_n+1, int64), ``post`` (uint32): postings of term ``t`` are
+  ``post[ptr[t]:ptr[t+1]]``, each ``doc << 16 | position``, sorted. Terms are
+  folded syllables and pyvi words (a word's position is its first syllable's).
+* ``dptr`` (vocab_n+1, int64), ``dpost`` (uint16): the distinct docs of each
+  term, ``dpost[dptr[t]:dptr[t+1]]``; their count is the document frequency.
+  Counting how many query words each doc holds costs one ``bincount`` over
+  these short lists instead of the positional postings.
+* ``fwd`` (uint32): the forward index, every article's syllable term ids in
+  order; bit 31 set when the syllable continues the previous one's pyvi word.
+  Phrase checks, prefix matches and word-boundary checks read it directly.
+  :data:`PAD` sentinel tokens (term id 0, which matches nothing) precede every
+  article and follow the last, so reading a few tokens before or after an
+  article needs no bounds check.
+* ``dstart`` (n+1): where each article's tokens start in ``fwd``
+  (``dstart[i + 1] = dstart[i] + length + PAD``); ``tlen``: title tokens;
+  ``pptr``/``pstart``: first position of each passage.
+* ``sizes``, ``mtimes``; ``paths``, ``keys``, ``titles`` (UTF-8 blobs with
+  offsets); ``stored``: compressed title and passage texts for snippets.
+
+Writes go to ``<name>.tmp`` and are renamed into place, so a killed process
+never leaves a half-written segment that a manifest refers to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from tui_reader.search.analysis import AnalyzedDoc, stored_texts
+from tui_reader.search.vocab import Vocabulary
+
+__all__ = [
+    "ID_MASK",
+    "JOIN_BIT",
+    "MAX_SEGMENT_DOCS",
+    "Segment",
+    "SegmentArrays",
+    "SegmentBuffer",
+    "merge_segments",
+    "write_segment",
+]
+
+SEGMENT_FORMAT = 3
+MAX_SEGMENT_DOCS = 1 << 16
+JOIN_BIT = 1 << 31
+ID_MASK = JOIN_BIT - 1
+MAX_WORD_SYLLABLES = 6
+#: Sentinel tokens around each article in ``fwd``; more than the longest query.
+PAD = 32
+
+U16 = npt.NDArray[np.uint16]
+U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
+
+_ARRAYS = {
+    "ptr": np.int64, "post": np.uint32, "dptr": np.int64, "dpost": np.uint16, "fwd": np.uint32,
+    "dstart": np.int64, "tlen": np.uint32, "pptr": np.int64, "pstart": np.uint32,
+    "sizes": np.int64, "mtimes": np.int64,
+}
+_BLOBS = ("paths", "keys", "titles", "stored")
+
+
+@dataclass(slots=True)
+class SegmentArrays:
+    """A segment's content in memory, ready to write (see the module doc for fields)."""
+
+    vocab_size: int
+    ptr: I64
+    post: U32
+    dptr: I64
+    dpost: U16
+    fwd: U32
+    dstart: I64
+    tlen: U32
+    pptr: I64
+    pstart: U32
+    sizes: I64
+    mtimes: I64
+    paths: list[bytes]
+    keys: list[bytes]
+    titles: list[bytes]
+    stored: list[bytes]
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.paths)
+
+
+def _diff(offsets: I64) -> I64:
+    """Lengths from an offsets array (``np.diff`` with a precise type)."""
+    a = np.asarray(offsets, dtype=np.int64)
+    return (a[1:] - a[:-1]).astype(np.int64)
+
+
+def _enc(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _dec(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _doc_lists(terms_sorted: U32, post: U32, vocab_n: int) -> tuple[I64, U16]:
+    """Per term, its distinct docs (from postings sorted by term, then key)."""
+    docs = post >> 16
+    first = np.ones(len(post), dtype=bool)
+    first[1:] = (terms_sorted[1:] != terms_sorted[:-1]) | (docs[1:] != docs[:-1])
+    dptr = np.zeros(vocab_n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms_sorted[first], minlength=vocab_n), out=dptr[1:])
+    return dptr, docs[first].astype(np.uint16)
+
+
+def _word_terms(terms: list[str], joins: npt.NDArray[np.uint8]) -> tuple[list[int], list[str]]:
+    """Positions and ``a_b`` strings of the multi-syllable pyvi words."""
+    n = len(terms)
+    if n < 2 or not joins[1:].any():
+        return [], []
+    starts = np.flatnonzero(joins == 0)
+    if len(starts) == 0 or starts[0] != 0:
+        starts = np.concatenate([[0], starts])
+    ends = np.append(starts[1:], n)
+    lengths = ends - starts
+    keep = (lengths >= 2) & (lengths <= MAX_WORD_SYLLABLES)
+    positions = starts[keep].tolist()
+    words = ["_".join(terms[s:e]) for s, e in zip(positions, ends[keep].tolist(), strict=True)]
+    return positions, words
+
+
+class SegmentBuffer:
+    """Collects analyzed articles and builds a segment's arrays from them."""
+
+    def __init__(self, vocab: Vocabulary, *, with_words: bool = True) -> None:
+        self._vocab = vocab
+        self._with_words = with_words
+        self._term_ids: list[U32] = []
+        self._keys: list[U32] = []
+        self._fwd: list[U32] = []
+        self._tlen: list[int] = []
+        self._plens: list[list[int]] = []
+        self._sizes: list[int] = []
+        self._mtimes: list[int] = []
+        self._paths: list[bytes] = []
+        self._doc_keys: list[bytes] = []
+        self._titles: list[bytes] = []
+        self._stored: list[bytes] = []
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def add(self, doc: AnalyzedDoc, joins: bytes | None) -> None:
+        """Add one article; ``joins`` are its pyvi join flags (None: syllables only)."""
+        local = len(self._paths)
+        if local >= MAX_SEGMENT_DOCS:
+            raise ValueError("segment is full")
+        n = len(doc.terms)
+        syllables = np.array(self._vocab.add_all(doc.terms), dtype=np.uint32)
+        flags = np.zeros(n, dtype=np.uint8)
+        if joins is not None and self._with_words and len(joins) == n:
+            flags = np.frombuffer(joins, dtype=np.uint8).copy()
+            flags[flags != 0] = 1
+            boundary = 0
+            for length in doc.lengths:  # A word never spans two passages.
+                if boundary < n:
+                    flags[boundary] = 0
+                boundary += length
+        self._fwd.append((syllables | (flags.astype(np.uint32) << np.uint32(31))).astype(np.uint32))
+        positions = np.arange(n, dtype=np.uint32)
+        ids = syllables
+        word_pos, words = _word_terms(doc.terms, flags) if self._with_words else ([], [])
+        if words:
+            ids = np.concatenate([syllables, np.array(self._vocab.add_all(words), np.uint32)])
+            positions = np.concatenate([positions, np.array(word_pos, dtype=np.uint32)])
+        self._term_ids.append(ids)
+        self._keys.append((positions + np.uint32(local << 16)).astype(np.uint32))
+        self._tlen.append(doc.lengths[0] if doc.lengths else 0)
+        self._plens.append(list(doc.lengths[1:]))
+        self._sizes.append(doc.size)
+        self._mtimes.append(doc.mtime_ns)
+        self._paths.append(_enc(doc.path))
+        self._doc_keys.append(_enc(doc.key))
+        self._titles.append(_enc(doc.title))
+        self._stored.append(doc.stored)
+
+    def build(self) -> SegmentArrays:
+        """The arrays of everything added so far."""
+        vocab_size = len(self._vocab)
+        empty = np.zeros(0, dtype=np.uint32)
+        term_ids = np.concatenate(self._term_ids) if self._term_ids else empty
+        keys = np.concatenate(self._keys) if self._keys else empty
+        order = np.argsort(term_ids, kind="stable")
+        terms_sorted = term_ids[order]
+        post = keys[order]
+        counts = np.bincount(terms_sorted, minlength=vocab_size)
+        ptr = np.zeros(vocab_size + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        dptr, dpost = _doc_lists(terms_sorted, post, vocab_size)
+        lengths = np.array([len(f) for f in self._fwd], dtype=np.int64)
+        dstart = np.full(len(lengths) + 1, PAD, dtype=np.int64)
+        np.cumsum(lengths + PAD, out=dstart[1:])
+        dstart[1:] += PAD
+        pad = np.zeros(PAD, dtype=np.uint32)
+        fwd_parts = [pad]
+        for tokens in self._fwd:
+            fwd_parts += [tokens, pad]
+        pcounts = np.array([len(p) for p in self._plens], dtype=np.int64)
+        pptr = np.zeros(len(pcounts) + 1, dtype=np.int64)
+        np.cumsum(pcounts, out=pptr[1:])
+        pstart: list[int] = []
+        for tlen, plens in zip(self._tlen, self._plens, strict=True):
+            at = tlen
+            for length in plens:
+                pstart.append(at)
+                at += length
+        return SegmentArrays(
+            vocab_size=vocab_size,
+            ptr=ptr,
+            post=post.astype(np.uint32),
+            dptr=dptr,
+            dpost=dpost,
+            fwd=np.concatenate(fwd_parts),
+            dstart=dstart,
+            tlen=np.array(self._tlen, dtype=np.uint32),
+            pptr=pptr,
+            pstart=np.array(pstart, dtype=np.uint32),
+            sizes=np.array(self._sizes, dtype=np.int64),
+            mtimes=np.array(self._mtimes, dtype=np.int64),
+            paths=self._paths,
+            keys=self._doc_keys,
+            titles=self._titles,
+            stored=self._stored,
+        )
+
+
+def _write_blob(folder: Path, name: str, items: list[bytes]) -> None:
+    offsets = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum([len(i) for i in items], out=offsets[1:])
+    np.save(folder / f"{name}_off.npy", offsets)
+    with (folder / f"{name}.bin").open("wb") as fh:
+        for item in items:
+            fh.write(item)
+
+
+def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> Path:
+    """Write ``arrays`` as segment ``name`` under ``parent`` (atomically, by rename)."""
+    final = parent / name
+    tmp = parent / f"{name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for field in _ARRAYS:
+        np.save(tmp / f"{field}.npy", getattr(arrays, field))
+    for blob in _BLOBS:
+        _write_blob(tmp, blob, getattr(arrays, blob))
+    meta = {
+        "format": SEGMENT_FORMAT,
+        "docs": arrays.n_docs,
+        "vocab": arrays.vocab_size,
+        "postings": len(arrays.post),
+        "doclists": len(arrays.dpost),
+        "tokens": len(arrays.fwd),
+        "passages": len(arrays.pstart),
+    }
+    (tmp / "meta.json").write_text(json.dumps(meta))
+    if final.exists():
+        shutil.rmtree(final)
+    os.replace(tmp, final)
+    return final
+
+
+class _Blob:
+    """A memory-mapped list of byte strings."""
+
+    def __init__(self, folder: Path, name: str, count: int) -> None:
+        self.offsets: I64 = np.load(folder / f"{name}_off.npy", mmap_mode="r")
+        path = folder / f"{name}.bin"
+        size = path.stat().st_size
+        if self.offsets.shape != (count + 1,) or int(self.offsets[-1]) != size:
+            raise ValueError(f"{name}: offsets do not match the data")
+        self.data: npt.NDArray[np.uint8] = (
+            np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
+            if size else np.zeros(0, dtype=np.uint8)
+        )
+        self.offsets = np.asarray(self.offsets)
+
+    def __getitem__(self, index: int) -> bytes:
+        return bytes(self.data[int(self.offsets[index]):int(self.offsets[index + 1])])
+
+    def all(self) -> list[bytes]:
+        raw = bytes(self.data)
+        offs = self.offsets.tolist()
+        return [raw[offs[i]:offs[i + 1]] for i in range(len(offs) - 1)]
+
+
+class Segment:
+    """A loaded, read-only segment (arrays are memory-mapped; safe to share across threads)."""
+
+    def __init__(self, folder: Path) -> None:
+        meta = json.loads((folder / "meta.json").read_text())
+        if meta.get("format") != SEGMENT_FORMAT:
+            raise ValueError("segment format changed")
+        self.name = folder.name
+        self.folder = folder
+        self.n_docs = int(meta["docs"])
+        self.vocab_size = int(meta["vocab"])
+        # Plain ndarray views of the maps: slicing a np.memmap costs a Python call each time.
+        arrays = {f: np.asarray(np.load(folder / f"{f}.npy", mmap_mode="r")) for f in _ARRAYS}
+        for field, dtype in _ARRAYS.items():
+            if arrays[field].dtype != dtype or arrays[field].ndim != 1:
+                raise ValueError(f"{field}: wrong dtype or shape")
+        n, v = self.n_docs, self.vocab_size
+        expected = {
+            "ptr": v + 1, "post": meta["postings"], "dptr": v + 1, "dpost": meta["doclists"],
+            "fwd": meta["tokens"],
+            "dstart": n + 1, "tlen": n, "pptr": n + 1, "pstart": meta["passages"],
+            "sizes": n, "mtimes": n,
+        }
+        for field, length in expected.items():
+            if len(arrays[field]) != length:
+                raise ValueError(f"{field}: expected {length} entries")
+        if n > MAX_SEGMENT_DOCS or int(arrays["ptr"][-1]) != len(arrays["post"]) or (
+            int(arrays["dptr"][-1]) != len(arrays["dpost"])
+        ):
+            raise ValueError("postings pointer does not match")
+        if int(arrays["dstart"][0]) != PAD or int(arrays["dstart"][-1]) != len(arrays["fwd"]) or (
+            int(arrays["pptr"][-1]) != len(arrays["pstart"])
+        ):
+            raise ValueError("document pointers do not match")
+        self.ptr: I64 = arrays["ptr"]
+        self.post: U32 = arrays["post"]
+        self.dptr: I64 = arrays["dptr"]
+        self.dpost: U16 = arrays["dpost"]
+        self.fwd: U32 = arrays["fwd"]
+        self.dstart: I64 = arrays["dstart"]
+        self.tlen: U32 = arrays["tlen"]
+        self.pptr: I64 = arrays["pptr"]
+        self.pstart: U32 = arrays["pstart"]
+        self.sizes: I64 = arrays["sizes"]
+        self.mtimes: I64 = arrays["mtimes"]
+        self._paths = _Blob(folder, "paths", n)
+        self._keys = _Blob(folder, "keys", n)
+        self._titles = _Blob(folder, "titles", n)
+        self._stored = _Blob(folder, "stored", n)
+        # Small per-doc arrays used by every query: keep them in RAM.
+        self.doc_len: I64 = _diff(self.dstart) - PAD
+        self.total_tokens = int(self.doc_len.sum())
+
+    def postings(self, gid: int) -> U32:
+        """Postings of term ``gid`` (empty when the segment predates the term)."""
+        if gid >= self.vocab_size:
+            return self.post[0:0]
+        return self.post[int(self.ptr[gid]):int(self.ptr[gid + 1])]
+
+    def doc_list(self, gid: int) -> U16:
+        """The distinct docs containing term ``gid``, sorted."""
+        if gid >= self.vocab_size:
+            return self.dpost[0:0]
+        return self.dpost[int(self.dptr[gid]):int(self.dptr[gid + 1])]
+
+    def doc_frequency(self, gid: int) -> int:
+        if gid >= self.vocab_size:
+            return 0
+        return int(self.dptr[gid + 1] - self.dptr[gid])
+
+    def doc_path(self, doc: int) -> str:
+        return _dec(self._paths[doc])
+
+    def doc_key(self, doc: int) -> str:
+        return _dec(self._keys[doc])
+
+    def doc_title(self, doc: int) -> str:
+        return _dec(self._titles[doc])
+
+    def doc_texts(self, doc: int) -> list[str]:
+        """``[title, passage 0, passage 1, ...]`` as indexed."""
+        return stored_texts(self._stored[doc])
+
+    def doc_stored(self, doc: int) -> bytes:
+        return self._stored[doc]
+
+    def all_paths(self) -> list[str]:
+        return [_dec(p) for p in self._paths.all()]
+
+    def all_keys(self) -> list[str]:
+        return [_dec(k) for k in self._keys.all()]
+
+    def passage_of(self, doc: int, position: int) -> int | None:
+        """The passage index holding token ``position`` (None: in the title)."""
+        starts = self.pstart[int(self.pptr[doc]):int(self.pptr[doc + 1])]
+        index = int(np.searchsorted(starts, position, side="right")) - 1
+        if position < int(self.tlen[doc]) or index < 0:
+            return None
+        return index
+
+    def joins(self, doc: int) -> bytes:
+        """The doc's pyvi join flags (one byte per token), for reuse by content key."""
+        start = int(self.dstart[doc])
+        tokens = self.fwd[start:start + int(self.doc_len[doc])]
+        return ((tokens >> 31) & 1).astype(np.uint8).tobytes()
+
+
+def merge_segments(parts: Sequence[tuple[Segment, npt.NDArray[np.bool_]]],
+                   vocab_size: int) -> SegmentArrays:
+    """One segment's arrays from several segments, dropping deleted docs.
+
+    Postings of each term are the concatenation of the parts' postings in part
+    order (doc ids increase part by part), so no sort is needed: every kept
+    posting's destination is computed directly.
+    """
+    vocab_n = vocab_size
+    live_masks = [~np.asarray(deleted, dtype=bool) for _, deleted in parts]
+    counts_per_part: list[npt.NDArray[np.int64]] = []
+    kept_info: list[tuple[U32, npt.NDArray[np.int64]]] = []
+    doc_base = 0
+    new_ids: list[I64] = []
+    for (seg, _), live in zip(parts, live_masks, strict=True):
+        ids = np.full(seg.n_docs, -1, dtype=np.int64)
+        ids[live] = np.arange(doc_base, doc_base + int(live.sum()))
+        doc_base += int(live.sum())
+        new_ids.append(ids)
+        post = np.asarray(seg.post)
+        terms = np.repeat(np.arange(seg.vocab_size, dtype=np.int64), _diff(seg.ptr))
+        keep = live[post >> 16]
+        kept_post, kept_terms = post[keep], terms[keep]
+        kept_info.append((kept_post, kept_terms))
+        counts_per_part.append(np.bincount(kept_terms, minlength=vocab_n).astype(np.int64))
+    if doc_base > MAX_SEGMENT_DOCS:
+        raise ValueError("merged segment would be too large")
+    total = np.sum(counts_per_part, axis=0) if counts_per_part else np.zeros(vocab_n, np.int64)
+    ptr = np.zeros(vocab_n + 1, dtype=np.int64)
+    np.cumsum(total, out=ptr[1:])
+    out = np.zeros(int(ptr[-1]), dtype=np.uint32)
+    offset = ptr[:-1].copy()
+    for (kept_post, kept_terms), counts, ids in zip(kept_info, counts_per_part, new_ids,
+                                                    strict=True):
+        first = np.zeros(vocab_n, dtype=np.int64)
+        np.cumsum(counts[:-1], out=first[1:])
+        rank = np.arange(len(kept_post), dtype=np.int64) - first[kept_terms]
+        dest = offset[kept_terms] + rank
+        new_doc = ids[kept_post >> 16].astype(np.uint32)
+        out[dest] = (new_doc << np.uint32(16)) | (kept_post & np.uint32(0xFFFF))
+        offset += counts
+    terms_sorted = np.repeat(np.arange(vocab_n, dtype=np.uint32), total)
+    dptr, dpost = _doc_lists(terms_sorted, out, vocab_n)
+    del terms_sorted
+    fwd_parts: list[U32] = []
+    lens: list[I64] = []
+    tlen: list[U32] = []
+    pcounts: list[I64] = []
+    pstart: list[U32] = []
+    sizes: list[I64] = []
+    mtimes: list[I64] = []
+    blobs: dict[str, list[bytes]] = {b: [] for b in _BLOBS}
+    for (seg, _), live in zip(parts, live_masks, strict=True):
+        doc_len = seg.doc_len
+        token_live = np.concatenate([np.zeros(PAD, bool), np.repeat(live, doc_len + PAD)])
+        fwd_parts.append(np.asarray(seg.fwd)[token_live])
+        lens.append(doc_len[live])
+        tlen.append(np.asarray(seg.tlen)[live])
+        pc = _diff(seg.pptr)
+        pcounts.append(pc[live])
+        pstart.append(np.asarray(seg.pstart)[np.repeat(live, pc)])
+        sizes.append(np.asarray(seg.sizes)[live])
+        mtimes.append(np.asarray(seg.mtimes)[live])
+        kept_docs = np.flatnonzero(live).tolist()
+        for name in _BLOBS:
+            blob: _Blob = getattr(seg, f"_{name}")
+            raw = bytes(blob.data)
+            offs = blob.offsets
+            blobs[name].extend(raw[int(offs[d]):int(offs[d + 1])] for d in kept_docs)
+    lengths = np.concatenate(lens) if lens else np.zeros(0, np.int64)
+    dstart = np.full(len(lengths) + 1, PAD, dtype=np.int64)
+    np.cumsum(lengths + PAD, out=dstart[1:])
+    dstart[1:] += PAD
+    fwd_parts.insert(0, np.zeros(PAD, dtype=np.uint32))
+    pc_all = np.concatenate(pcounts) if pcounts else np.zeros(0, np.int64)
+    pptr = np.zeros(len(pc_all) + 1, dtype=np.int64)
+    np.cumsum(pc_all, out=pptr[1:])
+
+    def cat(items: list[npt.NDArray[np.generic]], dtype: type) -> npt.NDArray[np.generic]:
+        return np.concatenate(items).astype(dtype) if items else np.zeros(0, dtype)
+
+    return SegmentArrays(
+        vocab_size=vocab_n,
+        ptr=ptr,
+        post=out,
+        dptr=dptr,
+        dpost=dpost,
+        fwd=cat(fwd_parts, np.uint32),  # type: ignore[arg-type]
+        dstart=dstart,
+        tlen=cat(tlen, np.uint32),  # type: ignore[arg-type]
+        pptr=pptr,
+        pstart=cat(pstart, np.uint32),  # type: ignore[arg-type]
+        sizes=cat(sizes, np.int64),  # type: ignore[arg-type]
+        mtimes=cat(mtimes, np.int64),  # type: ignore[arg-type]
+        paths=blobs["paths"],
+        keys=blobs["keys"],
+        titles=blobs["titles"],
+        stored=blobs["stored"],
+    )
