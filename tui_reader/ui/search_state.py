@@ -56,12 +56,13 @@ class SearchState:
         if results is None:
             return ""
         shown = len(results.hits)
-        text = f"{results.total:,} matching articles"
-        if results.total > shown:
-            text += f" (top {shown:,} listed)"
-        text += f" · {results.elapsed_ms:.0f} ms"
-        if results.indexed < results.corpus_size:
-            text += f" · searched {results.indexed:,} of {results.corpus_size:,} (indexing…)"
-        if not results.hits:
+        if results.hits:
+            text = f"{results.total:,} matching articles"
+            if results.total > shown:
+                text += f" (top {shown:,} listed)"
+            text += f" · {results.elapsed_ms:.0f} ms"
+        else:
             text = f"No matches for “{results.query}”"
+        if results.indexed < results.corpus_size:
+            text += f" · searched {results.indexed:,} of {results.corpus_size:,} so far"
         return text

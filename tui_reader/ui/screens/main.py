@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._paths: dict[str, ArticleMeta] | None = None
+        self._researched = 0.0
         self.builder: IndexBuilder | None = None
         """The search index, once loaded (in the indexing worker)."""
         self.search = SearchState()
@@ -475,7 +476,8 @@ class MainScreen(Screen[None]):
         for hit in results.hits:
             meta = by_path.get(hit.path) or ArticleMeta(hit.path, hit.key, hit.title, None, 0, 0)
             rows.append(meta)
-            snippets.append(RowSnippet(hit.snippet, tuple(hit.snippet_spans)))
+            snippet = RowSnippet(hit.snippet, tuple(hit.snippet_spans))
+            snippets.append(snippet.starting_near_match())
         self.search.show(results)
         self.article_list.set_rows(rows, snippets)
         self.status.search_info = self.search.summary()
@@ -546,9 +548,14 @@ class MainScreen(Screen[None]):
 
     def _index_progress(self, done: int, total: int) -> None:
         self.status.show_progress(done, total)
-        self.status.index_label = (
-            f"indexing: search covers {done:,} of {total:,}" if done < total else ""
-        )
+        searchable = self.builder.snapshot().indexed if self.builder is not None else 0
+        self.status.index_label = f"indexing, {searchable:,} searchable" if done < total else ""
+        # Results over a partial index are refreshed as more becomes searchable.
+        results = self.search.results
+        now = time.monotonic()
+        if results is not None and searchable > results.indexed and now - self._researched > 2:
+            self._researched = now
+            self._start_search(self.query_one("#search", Input).value)
 
     def _index_done(self, rebuilt: str | None) -> None:
         self.status.show_progress(1, 1)

@@ -33,6 +33,23 @@ class RowSnippet:
     text: str
     spans: tuple[tuple[int, int], ...] = ()
 
+    def starting_near_match(self, lead: int = 12) -> RowSnippet:
+        """The snippet cut to begin a few characters before its first match.
+
+        A list row is narrow: a snippet centred for a wide screen would hide
+        its match past the right edge.
+        """
+        if not self.spans:
+            return self
+        first = min(start for start, _ in self.spans)
+        if first <= lead + 1:
+            return self
+        cut = self.text.rfind(" ", 0, first - lead)
+        cut = first - lead if cut < 0 else cut + 1
+        shift = cut - 1  # one character for the ellipsis
+        spans = tuple((a - shift, b - shift) for a, b in self.spans if a >= cut)
+        return RowSnippet("…" + self.text[cut:], spans)
+
 
 class ArticleList(ScrollView, can_focus=True):
     """A scrollable, keyboard and mouse driven list of articles."""
