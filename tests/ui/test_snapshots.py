@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import settle
+from tests.ui.helpers import main_screen, settle
 
 SnapCompare = Callable[..., bool]
 SIZE = (120, 36)
@@ -47,3 +49,39 @@ def test_article_with_marked_passages(snap_compare: SnapCompare, make_app: MakeA
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=bookmark_two)
+
+
+def test_bookmarks_screen(
+    snap_compare: SnapCompare, make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui_reader.store.db.utc_now", lambda: "2026-02-27T08:30:00.000+00:00")
+
+    async def bookmarks(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "b", "a")
+        await pilot.pause()
+        await pilot.press(*"xem lại", "enter")
+        await pilot.press("tab", "j", "enter")
+        await settle(pilot)
+        await pilot.press("j", "j", "j", "j", "b")
+        pilot.app.clear_notifications()
+        await pilot.press("B")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=bookmarks)
+
+
+def test_search_results(snap_compare: SnapCompare, make_app: MakeApp) -> None:
+    async def search(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"trieu tien")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        # The measured search time differs run to run; the snapshot shows a fixed one.
+        status = main_screen(pilot).status
+        status.search_info = re.sub(r"\d+ ms", "1 ms", status.search_info)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=search)

@@ -59,6 +59,7 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_passage", "Copy", show=False, id="main.copy"),
         Binding("f", "toggle_bookmarked_only", "Bookmarked", show=False, id="main.bookmarked"),
         Binding("slash", "focus_search", "Search", id="main.search"),
+        Binding("B", "bookmarks", "Bookmarks", id="main.bookmarks"),
         Binding("n", "next_match", "Next match", show=False, id="main.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="main.previous_match"),
     ]
@@ -77,6 +78,7 @@ class MainScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._paths: dict[str, ArticleMeta] | None = None
         self._researched = 0.0
+        self._focus_bookmark: str | None = None
         self.builder: IndexBuilder | None = None
         """The search index, once loaded (in the indexing worker)."""
         self.search = SearchState()
@@ -251,12 +253,15 @@ class MainScreen(Screen[None]):
         *,
         focus_passage: int | None = None,
         matcher: TokenMatcher | None = None,
+        focus_bookmark: str | None = None,
     ) -> None:
         """Read ``meta``'s file in a worker, then show it and mark it read.
 
-        With a search ``matcher`` every match in the article is highlighted.
+        With a search ``matcher`` every match in the article is highlighted;
+        with ``focus_bookmark`` (a bookmark uid) its passage is made current.
         """
         self._save_position()
+        self._focus_bookmark = focus_bookmark
         self._load_article(meta, focus_passage, matcher)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
@@ -296,6 +301,11 @@ class MainScreen(Screen[None]):
         self.open_meta = meta
         scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
         self.marks, orphaned = store.article_bookmarks(article)
+        wanted, self._focus_bookmark = self._focus_bookmark, None
+        if wanted is not None:
+            placed = [i for i, mark in self.marks.items() if mark.uid == wanted]
+            focus_passage = placed[0] if placed else focus_passage
+            scroll_y = None if placed else scroll_y
         if orphaned:
             self.notify(
                 f"{len(orphaned)} bookmark(s) no longer match any passage of this article; "
@@ -573,6 +583,28 @@ class MainScreen(Screen[None]):
             self.app.open_url(url)
         else:
             self.notify("This article has no web link.", markup=False)
+
+    def action_bookmarks(self) -> None:
+        """Open the bookmarks screen."""
+        from tui_reader.ui.screens.bookmarks import BookmarksScreen
+
+        self.app.push_screen(BookmarksScreen(self.reader_app.store, self.open_bookmark))
+
+    def open_bookmark(self, mark: Bookmark) -> None:
+        """Open a bookmark's article with its passage current (found again if the file changed)."""
+        from tui_reader.bookmarks import ArticleFinder
+
+        meta = ArticleFinder(self.listing.articles).find(mark)
+        if meta is None:
+            self.notify(
+                f"The article of this bookmark is not in this corpus: {mark.path}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if self.search.active:
+            self.action_back()
+        self.open_article(meta, focus_passage=mark.passage_index, focus_bookmark=mark.uid)
 
     def action_show_skipped(self) -> None:
         from tui_reader.ui.screens.skipped import SkippedScreen

@@ -1,0 +1,95 @@
+"""Pilot tests for the bookmarks screen: list, filter, open, delete with undo, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import main_screen, settle
+from tui_reader.ui.screens.bookmarks import BookmarksScreen
+
+
+async def make_bookmarks(pilot, screen) -> None:  # type: ignore[no-untyped-def]
+    """Bookmark passage 1 of the first seed and passages 2 and 4 of the second."""
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("j", "b")
+    await pilot.press("tab", "j", "enter")
+    await settle(pilot)
+    await pilot.press("j", "j", "b", "a")
+    await pilot.pause()
+    await pilot.press(*"đọc kỹ", "enter")
+    await pilot.press("j", "j", "b")
+
+
+async def test_list_filter_open_delete_undo(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await make_bookmarks(pilot, screen)
+        assert len(app.store.bookmarks()) == 3
+        await pilot.press("B")
+        await pilot.pause()
+        marks = pilot.app.screen
+        assert isinstance(marks, BookmarksScreen)
+        assert len(marks.shown) == 3
+        # Newest first.
+        assert [m.passage_index for m in marks.shown] == [4, 2, 1]
+
+        await pilot.press("slash", *"doc ky")  # the note "đọc kỹ", typed without marks
+        await pilot.pause()
+        assert [m.note for m in marks.shown] == ["đọc kỹ"]
+        await pilot.press("escape")  # clears the filter first
+        await pilot.pause()
+        assert len(marks.shown) == 3
+
+        marks.option_list.focus()
+        marks.option_list.highlighted = 1
+        await pilot.press("d")
+        assert len(app.store.bookmarks()) == 2
+        await pilot.press("u")
+        assert len(app.store.bookmarks()) == 3
+
+        target = marks.shown[1]
+        marks.option_list.highlighted = 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_screen(pilot) is screen
+        article = screen.reader.article
+        assert article is not None
+        assert article.key == target.article_key
+        assert screen.reader.cursor == target.passage_index
+        assert screen.reader.has_focus
+
+
+async def test_export_from_the_screen(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await make_bookmarks(pilot, screen)
+        await pilot.press("B")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        target = tmp_path / "out.json"
+        field = pilot.app.screen.query_one("#export-path")
+        field.value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        exported = json.loads(target.read_text(encoding="utf-8"))
+        assert len(exported) == 3
+        assert {row["status"] for row in exported} == {"ok"}
+        assert any(row["note"] == "đọc kỹ" for row in exported)
+
+
+async def test_empty_bookmarks_screen_explains(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await pilot.pause()
+        status = str(pilot.app.screen.query_one("#bookmark-status").render())
+        assert "No bookmarks yet" in status
