@@ -54,6 +54,7 @@ PAIR_BONUS, WORD_BONUS = 0.5, 0.1
 BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 MAX_ANCHOR_POSTINGS = 3_000_000  # Degenerate one-letter queries: look at this many at most.
 RERANK_MIN = 100
+STRONG_MATCH = 0.5  # Word matches at least this good count towards a "strong" alignment.
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -207,7 +208,11 @@ def _alignment_bound(caps: list[float]) -> float:
 
 def _align_segment(view: SegmentView, ctx: _Context,
                    limit: int) -> tuple[int, _Shortlist | None]:
-    """Candidates of one segment with their alignment pre-scores."""
+    """Candidates of one segment with their alignment pre-scores.
+
+    Anchors are the rarest query words, at most ``misses + 1`` of them: an
+    article missing a word (a typo) is still aligned through another anchor.
+    """
     seg = view.segment
     n_docs = seg.n_docs
     # 1. Documents holding enough query words (from short per-term doc lists).
@@ -239,6 +244,7 @@ def _align_segment(view: SegmentView, ctx: _Context,
     title = np.zeros(n_docs, dtype=np.float32)
     body = np.zeros(n_docs, dtype=np.float32)
     body_pos = np.full(n_docs, -1, dtype=np.int64)
+    strength = np.zeros(n_docs, dtype=np.uint8)  # Most words matched well in one alignment.
     caps = list(ctx.caps)
     scan = cand_mask
     for anchor in ctx.anchors:
@@ -252,9 +258,10 @@ def _align_segment(view: SegmentView, ctx: _Context,
             if len(keys):
                 docs = (keys >> 16).astype(np.int64)
                 start = (keys & 0xFFFF).astype(np.int64) - anchor
-                _align(seg, ctx, docs, start, best, title, body, body_pos)
-        if anchor in present:
-            scan = scan & ~present[anchor]
+                _align(seg, ctx, docs, start, best, title, body, body_pos, strength)
+        # Later anchors look for alignments lacking this one; documents that
+        # already have a strong alignment (all words but the allowed misses) skip that.
+        scan = cand_mask & (strength < ctx.min_words)
         caps[anchor] = word.rest_quality
         bound = _alignment_bound(caps)
         unseen = W_ALIGN * bound + W_TITLE * bound / ctx.a_max + W_COVER + W_BM25
@@ -267,7 +274,7 @@ def _align_segment(view: SegmentView, ctx: _Context,
 
 
 def _align(seg: Segment, ctx: _Context, docs: I64, start: I64, best: F32, title: F32,
-           body: F32, body_pos: I64) -> None:
+           body: F32, body_pos: I64, strength: npt.NDArray[np.uint8]) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
 
     Articles are padded with sentinel tokens in the forward index, so reading
@@ -303,6 +310,7 @@ def _align(seg: Segment, ctx: _Context, docs: I64, start: I64, best: F32, title:
     tlen = seg.tlen[docs].astype(np.int64)
     in_title = start + last < tlen
     np.maximum.at(best, docs, score)
+    np.maximum.at(strength, docs, (m >= STRONG_MATCH).sum(axis=0, dtype=np.uint8))
     if in_title.any():
         np.maximum.at(title, docs[in_title], score[in_title])
     out = ~in_title

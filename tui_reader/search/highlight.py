@@ -26,6 +26,7 @@ __all__ = [
     "make_snippet",
     "match_spans",
     "matcher_for",
+    "text_matcher",
 ]
 
 SNIPPET_CHARS = 200
@@ -83,8 +84,24 @@ def matcher_for(plan: QueryPlan, vocab: Vocabulary) -> TokenMatcher:
     return TokenMatcher(plan.rules, known)
 
 
-def _matcher(query: str | TokenMatcher) -> TokenMatcher:
-    return query if isinstance(query, TokenMatcher) else TokenMatcher(rules_for(query))
+def text_matcher(query: str, words: set[str]) -> TokenMatcher:
+    """A vocabulary-free matcher for ``query`` over texts whose folded tokens are ``words``.
+
+    Short query words (under 5 letters) that occur in ``words`` as typed are
+    taken as meant: they match exactly (and as a prefix), not every syllable
+    one letter away (``noi`` should not light up ``hội``).
+    """
+    rules = [
+        replace(r, max_edits=0) if len(r.text) < 5 and r.text in words else r
+        for r in rules_for(query)
+    ]
+    return TokenMatcher(rules)
+
+
+def _matcher(query: str | TokenMatcher, *texts: str) -> TokenMatcher:
+    if isinstance(query, TokenMatcher):
+        return query
+    return text_matcher(query, {t.folded for text in texts for t in tokenize(text)})
 
 
 def _spans(text: str, tokens: list[Token], matched: list[bool]) -> Spans:
@@ -101,7 +118,7 @@ def _spans(text: str, tokens: list[Token], matched: list[bool]) -> Spans:
 
 def text_spans(text: str, query: str | TokenMatcher) -> Spans:
     """Highlight spans of ``query`` in one text."""
-    matcher = _matcher(query)
+    matcher = _matcher(query, text)
     if not matcher:
         return []
     tokens = tokenize(text)
@@ -114,7 +131,7 @@ def match_spans(article: Article, query: str | TokenMatcher) -> tuple[Spans, dic
     Offsets are into ``article.title`` and ``article.passages[i].text``;
     passages without a match are left out of the dict.
     """
-    matcher = _matcher(query)
+    matcher = _matcher(query, article.title, *(p.text for p in article.passages))
     if not matcher:
         return [], {}
     passages: dict[int, Spans] = {}
@@ -127,7 +144,7 @@ def match_spans(article: Article, query: str | TokenMatcher) -> tuple[Spans, dic
 
 def best_passage(passages: Sequence[str], query: str | TokenMatcher) -> int | None:
     """The passage with the most (quality-weighted) matching words, if any matches."""
-    matcher = _matcher(query)
+    matcher = _matcher(query, *passages)
     best, best_score = None, 0.0
     for index, text in enumerate(passages):
         score = sum(matcher.quality(t.folded) for t in tokenize(text))
@@ -143,7 +160,7 @@ def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None
     ``center`` is the token index to centre on (the search's best alignment);
     by default the densest cluster of matching words is used.
     """
-    matcher = _matcher(query)
+    matcher = _matcher(query, text)
     tokens = tokenize(text)
     if not tokens:
         clipped = text[:width].translate(_WHITESPACE)

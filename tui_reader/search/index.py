@@ -191,12 +191,14 @@ class IndexBuilder:
     ``workers``: processes used for analysis and segmentation (default: one per
     core; 0 runs everything in this process, which tests and tiny corpora
     prefer). ``with_words=False`` indexes syllables only (no pyvi), for
-    measuring what segmentation brings.
+    measuring what segmentation brings. The first ``first_flush`` new articles
+    become searchable together; later segments double in size up to 8,192.
     """
 
     def __init__(self, index_dir: Path, *, workers: int | None = None,
-                 with_words: bool = True) -> None:
+                 with_words: bool = True, first_flush: int = 1024) -> None:
         self.index_dir = index_dir
+        self.first_flush = max(1, first_flush)
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.with_words = with_words
         self.load_error: str | None = None
@@ -358,6 +360,7 @@ class IndexBuilder:
             self._corpus_size = len(files)
             run = _UpdateRun(self, files, stats, progress, cancel)
             run.execute()
+            stats.cancelled = run._cancelled()
         finally:
             lock.release()
         stats.indexed = self.snapshot().indexed
@@ -397,7 +400,7 @@ class _UpdateRun:
         self.done = 0
         self.buffer = SegmentBuffer(builder._vocab, with_words=builder.with_words)
         self.replaces: list[tuple[str, int]] = []  # (segment name, doc) superseded on flush
-        self.flush_at = 1024
+        self.flush_at = builder.first_flush
         self.last_flush = time.monotonic()
         self.known: dict[str, tuple[Segment, int]] | None = None  # content key -> segmented doc
         self.buffered_joins: dict[str, bytes] = {}

@@ -9,8 +9,9 @@ Each query word (folded like the index) matches terms
   letters (0.7), two for 9+ (0.5). Vietnamese syllables are short, so words of
   3-4 letters also get one-edit neighbours: 0.6 when the word is not in the
   vocabulary at all (certainly a typo, like ``khog``), 0.35 when it is (a typo
-  that made another real syllable, like ``khon`` for ``không``). Numbers are
-  never fuzzy.
+  that made another real syllable, like ``khon`` for ``không``); words of 1-2
+  letters get 0.5 / 0.3 the same way (``ht`` for ``hết``). Numbers are never
+  fuzzy.
 
 Expansion is capped (most frequent first) so one short prefix cannot blow up
 a query. The :class:`MatchRule` of each word is vocabulary-free and is used to
@@ -41,6 +42,7 @@ MAX_QUERY_WORDS = 24
 EXACT, PREFIX = 1.0, 0.9
 FUZZY_1, FUZZY_2 = 0.7, 0.5
 SHORT_OOV, SHORT_KNOWN = 0.6, 0.35
+TINY_OOV, TINY_KNOWN = 0.5, 0.3  # One- and two-letter words (``o`` for ``ở``, ``ht``).
 MAX_PREFIX_TERMS = 3000  # Completions checked in place (via the forward index).
 MAX_PREFIX_ANCHORS = 24  # Completions whose postings may seed candidates.
 MAX_FUZZY_TERMS = 32
@@ -58,7 +60,7 @@ def fuzzy_budget(word: str, known: bool) -> tuple[int, float]:
         return 1, FUZZY_1
     if n >= 3:
         return 1, SHORT_KNOWN if known else SHORT_OOV
-    return 0, 0.0
+    return 1, TINY_KNOWN if known else TINY_OOV
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,9 @@ def rules_for(query: str) -> tuple[MatchRule, ...]:
     rules = []
     for i, word in enumerate(words):
         edits, quality = fuzzy_budget(word, known=True)
-        if edits == 1 and len(word) < 5:
+        if len(word) < 3:
+            edits = 0  # Highlighting every syllable one letter away from "o" helps nobody.
+        elif edits == 1 and len(word) < 5:
             quality = SHORT_OOV
         rules.append(MatchRule(word, typing and i == len(words) - 1, edits, quality))
     return tuple(rules)

@@ -148,7 +148,7 @@ class Lexicon:
             if len(term) > _FUZZY_MAX_LEN:
                 continue
             variants = {term}
-            if len(term) >= 3:
+            if len(term) >= 2:
                 variants.update(term[:i] + term[i + 1:] for i in range(len(term)))
             for variant in variants:
                 hashes.append(_crc(variant))

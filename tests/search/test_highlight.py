@@ -1,0 +1,85 @@
+"""Highlight spans in original offsets, and snippets around the match."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.search.conftest import Build
+from tui_reader.articles.model import Article, Passage, PassageKind
+from tui_reader.search.engine import search
+from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, match_spans
+from tui_reader.search.query import rules_for
+
+
+def _article(title: str, *texts: str) -> Article:
+    return Article(key="k", path=Path("a.txt"), title=title,
+                   passages=tuple(Passage(PassageKind.PARAGRAPH, t) for t in texts))
+
+
+def test_spans_cover_every_match_in_original_offsets() -> None:
+    article = _article("Hà Nội mùa thu", "Tôi yêu Hà Nội.", "Không liên quan.", "HÀ NỘI, hà nội!")
+    title, passages = match_spans(article, "ha noi")
+    assert [article.title[s:e] for s, e in title] == ["Hà Nội"]
+    assert sorted(passages) == [0, 2]
+    assert [article.passages[2].text[s:e] for s, e in passages[2]] == ["HÀ NỘI", "hà nội"]
+
+
+def test_spans_map_back_through_decomposed_text() -> None:
+    text = unicodedata.normalize("NFD", "Thủ đô Hà Nội")
+    _, passages = match_spans(_article("", text), "ha noi")
+    (start, end), = passages[0]
+    assert unicodedata.normalize("NFC", text[start:end]) == "Hà Nội"
+
+
+def test_prefix_and_typos_are_highlighted_like_they_match() -> None:
+    _, passages = match_spans(_article("", "Nguyễn Trường Tộ ở Nghệ An"), "nugyen truong t")
+    assert [("Nguyễn Trường Tộ ở Nghệ An")[s:e] for s, e in passages[0]] == ["Nguyễn Trường Tộ"]
+
+
+def test_search_matcher_highlights_exactly_what_was_searched(corpus: Path, build: Build) -> None:
+    builder, _ = build(corpus)
+    results = search(builder.snapshot(), "trieu tien")
+    assert isinstance(results.matcher, TokenMatcher)
+    article = _article("Triều Tiên", "Bán đảo Triều Tiên và Trung Quốc.")
+    title, passages = match_spans(article, results.matcher)
+    assert title == [(0, 10)] and passages == {0: [(8, 18)]}
+
+
+def test_snippet_windows_the_match_and_marks_cuts() -> None:
+    text = ("Mở đầu dài dòng " * 20) + "hội nghị thượng đỉnh tại Hà Nội" + (" kết thúc" * 30)
+    snippet, spans = make_snippet(text, "ha noi")
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert [snippet[s:e] for s, e in spans] == ["Hà Nội"]
+    assert len(snippet) <= 202
+
+
+def test_snippet_of_a_short_text_is_the_text() -> None:
+    snippet, spans = make_snippet("Tin ngắn về Hà Nội.", "ha noi")
+    assert snippet == "Tin ngắn về Hà Nội." and spans == [(12, 18)]
+    assert make_snippet("", "ha noi") == ("", [])
+
+
+def test_best_passage_prefers_the_densest_match() -> None:
+    passages = ["Không có gì.", "Hà Nội.", "Hà Nội mùa thu, Hà Nội mùa đông."]
+    assert best_passage(passages, "ha noi") == 2
+    assert best_passage(passages, "xyz") is None
+
+
+def test_rules_for_typing_and_finished_queries() -> None:
+    assert [r.prefix for r in rules_for("ha no")] == [False, True]
+    assert [r.prefix for r in rules_for("ha no ")] == [False, False]
+    assert rules_for("!!!") == ()
+
+
+@given(st.text(max_size=200), st.text(max_size=30))
+def test_spans_always_lie_inside_the_text(text: str, query: str) -> None:
+    title, passages = match_spans(_article(text, text), query)
+    for start, end in title + passages.get(0, []):
+        assert 0 <= start < end <= len(text)
+    snippet, spans = make_snippet(text, query)
+    for start, end in spans:
+        assert 0 <= start < end <= len(snippet)

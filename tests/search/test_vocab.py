@@ -1,0 +1,58 @@
+"""The term dictionary and the prefix / typo tables over it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_reader.search.vocab import SENTINEL, Vocabulary
+
+
+def test_ids_are_stable_and_new_terms_are_appended() -> None:
+    vocab = Vocabulary()
+    assert vocab.add_all(["ha", "noi", "ha"]) == [1, 2, 1]
+    assert vocab.get("noi") == 2
+    assert vocab.get("noi", size=2) is None  # Not visible below an older snapshot's size.
+    assert vocab.term(0) == SENTINEL
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    vocab = Vocabulary()
+    vocab.add_all(["ha", "noi", "ha_noi", "x\udcff"])
+    vocab.save(tmp_path / "vocab.txt")
+    loaded = Vocabulary.load(tmp_path / "vocab.txt", len(vocab))
+    assert [loaded.term(i) for i in range(len(loaded))] == [
+        vocab.term(i) for i in range(len(vocab))
+    ]
+    with pytest.raises(ValueError):
+        Vocabulary.load(tmp_path / "vocab.txt", len(vocab) + 1)
+
+
+def _words(vocab: Vocabulary, pairs: list[tuple[int, int]]) -> dict[str, int]:
+    return {vocab.term(g): d for g, d in pairs}
+
+
+def test_prefix_and_typo_neighbours() -> None:
+    vocab = Vocabulary()
+    vocab.add_all(["thoat", "thoai", "khong", "kho", "ha_noi", "nguyen", "thuongmai", "thuong"])
+    lexicon = vocab.lexicon(len(vocab))
+    assert sorted(vocab.term(int(g)) for g in lexicon.prefix_ids("th")) == [
+        "thoai", "thoat", "thuong", "thuongmai"
+    ]
+    assert lexicon.prefix_ids("ha").size == 0  # Word terms are not syllables.
+    assert _words(vocab, lexicon.neighbours("khog", 1)) == {"khong": 1, "kho": 1}
+    assert _words(vocab, lexicon.neighbours("nugyen", 1)) == {"nguyen": 1}  # Transposition.
+    assert _words(vocab, lexicon.neighbours("thuongmoi", 2)) == {"thuongmai": 1}
+    assert "thuongmai" in _words(vocab, lexicon.neighbours("thuongnoi", 2))
+    assert lexicon.neighbours("khog", 0) == []
+
+
+def test_lexicon_grows_with_the_vocabulary() -> None:
+    vocab = Vocabulary()
+    vocab.add_all(["alpha"])
+    first = vocab.lexicon(len(vocab))
+    vocab.add_all(["alpine"])
+    grown = vocab.lexicon(len(vocab))
+    assert grown.size > first.size
+    assert _words(vocab, grown.neighbours("alpina", 1)) == {"alpine": 1}
