@@ -25,10 +25,17 @@ Step = Callable[..., Awaitable[None]]
 
 
 async def settle(pilot: object) -> None:
-    """Wait until the workers are done and the screen is painted."""
+    """Wait until the corpus check and the workers are done and the screen is painted."""
     from textual.pilot import Pilot
 
+    from tui_reader.ui.screens.main import MainScreen
+
     assert isinstance(pilot, Pilot)
+    for _ in range(200):
+        screen = pilot.app.screen
+        if not isinstance(screen, MainScreen) or screen.corpus_checked:
+            break
+        await pilot.pause(0.05)
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
@@ -52,13 +59,36 @@ async def shoot(name: str, keys: list[str]) -> Path:
             for key in keys:
                 await pilot.press(key)
                 await settle(pilot)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            app.clear_notifications()
+            await pilot.pause()
             path = Path(app.save_screenshot(f"{name}.svg", str(OUT)))
     return path
 
 
 SHOTS: dict[str, list[str]] = {
     "list": [],
-    "reading": ["j", "enter"],
+    "reading": ["j", "enter", "j", "j", "b", "j"],
+    "search": ["slash", *"hoi nghi thuong dinh ha noi", "down"],
+    "search-open": ["slash", *"ha noi", "down", "enter", "n"],
+    "bookmarks": [
+        "enter",
+        "j",
+        "b",
+        "a",
+        *"xem lại",
+        "enter",
+        "tab",
+        "j",
+        "enter",
+        "j",
+        "j",
+        "j",
+        "j",
+        "b",
+        "B",
+    ],
     "help": ["question_mark"],
 }
 

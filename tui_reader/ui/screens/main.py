@@ -279,6 +279,9 @@ class MainScreen(Screen[None]):
 
             title, passages = match_spans(article, matcher)
             highlights = Highlights(title, passages)
+            if len(matcher.rules) > 1:
+                texts = [passage.text for passage in article.passages]
+                highlights = highlights.phrases_only(article.title, texts)
         self.app.call_from_thread(
             self._show_article,  # type: ignore[arg-type]
             meta,

@@ -30,6 +30,25 @@ class Highlights:
     title: Sequence[Span] = ()
     passages: Mapping[int, Sequence[Span]] = field(default_factory=dict)
 
+    def phrases_only(self, title: str, passages: Sequence[str]) -> Highlights:
+        """Keep only multi-word matches when the article has any.
+
+        Adjacent matched words form one span, so for "ha noi" the span "Hà Nội"
+        is the match the reader wants; lone "nói" or "nội" elsewhere would
+        drown it. Articles with no multi-word match keep every single word.
+        """
+
+        def multi(text: str, spans: Sequence[Span]) -> list[Span]:
+            return [(a, b) for a, b in spans if len(text[a:b].split()) > 1]
+
+        title_spans = multi(title, self.title)
+        passage_spans = {
+            i: kept for i, spans in self.passages.items() if (kept := multi(passages[i], spans))
+        }
+        if not title_spans and not passage_spans:
+            return self
+        return Highlights(title_spans, passage_spans)
+
     def ordered(self) -> list[tuple[int | None, Span]]:
         """Every match in reading order: (passage index or None for the title, span)."""
         found: list[tuple[int | None, Span]] = [(None, span) for span in sorted(self.title)]
@@ -121,7 +140,15 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.article = article
         self.highlights = highlights or Highlights()
         self._matches = self.highlights.ordered()
-        self._match_index = -1
+        # Opened at a search hit: its first match there is the current one, so n moves on.
+        self._match_index = next(
+            (
+                i
+                for i, (passage, _span) in enumerate(self._matches)
+                if focus_passage is not None and passage is not None and passage >= focus_passage
+            ),
+            -1,
+        )
         self.bookmarked = set(bookmarked or ())
         self.cursor = focus_passage if focus_passage is not None else 0
         await self.remove_children()
