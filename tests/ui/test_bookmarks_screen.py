@@ -93,3 +93,33 @@ async def test_empty_bookmarks_screen_explains(make_app: MakeApp) -> None:
         await pilot.pause()
         status = str(pilot.app.screen.query_one("#bookmark-status").render())
         assert "No bookmarks yet" in status
+
+
+def test_field_spans_split_a_combined_match_back_into_fields() -> None:
+    from tui_reader.search.filter import FuzzyFilter
+    from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
+    from tui_reader.ui.screens.bookmarks import field_spans
+
+    mark = Bookmark(
+        1,
+        "u",
+        "k",
+        Path("/a.txt"),
+        "Giá vàng hôm nay",
+        0,
+        "Người dân mua vàng ở Hà Nội",
+        "",
+        "",
+        0,
+        10,
+        "xem lại giá vàng",
+        "2026-01-01",
+        "2026-01-01",
+        BookmarkStatus.OK,
+        None,
+    )
+    (match,) = FuzzyFilter([f"{mark.title}\n{mark.quote}\n{mark.note}"]).filter("vang")
+    title, quote, note = field_spans(mark, match.spans)
+    assert [mark.title[a:b] for a, b in title] == ["vàng"]
+    assert [mark.quote[a:b] for a, b in quote] == ["vàng"]
+    assert [mark.note[a:b] for a, b in note] == ["vàng"]

@@ -2,13 +2,13 @@
 
 Rows are built from Rich ``Text`` (never markup): titles, quotes and notes are
 untrusted text. Filtering uses the search's own folding and matching
-(:mod:`tui_reader.search.textfilter`).
+(:class:`tui_reader.search.filter.FuzzyFilter`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,9 @@ from textual.widgets.option_list import Option
 from tui_reader.search.highlight import Spans
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.ui.state import AppState
+
+if TYPE_CHECKING:
+    from tui_reader.search.filter import FuzzyFilter
 
 QUOTE_CHARS = 220
 MATCH_STYLE = "bold underline yellow"
@@ -53,6 +56,18 @@ def bookmark_row(mark: Bookmark, spans: Sequence[Spans] = ([], [], [])) -> Text:
     return row
 
 
+def field_spans(mark: Bookmark, spans: Spans) -> tuple[Spans, Spans, Spans]:
+    """Split spans over "title\nquote\nnote" back into per-field offsets."""
+    starts = (0, len(mark.title) + 1, len(mark.title) + len(mark.quote) + 2)
+    ends = (len(mark.title), starts[1] + len(mark.quote), starts[2] + len(mark.note))
+    fields: tuple[Spans, Spans, Spans] = ([], [], [])
+    for a, b in spans:
+        for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            if a >= start and b <= end:
+                fields[number].append((a - start, b - start))
+    return fields
+
+
 class BookmarksScreen(Screen[None]):
     """List, filter, open, delete (with undo) and export bookmarks."""
 
@@ -72,6 +87,7 @@ class BookmarksScreen(Screen[None]):
         self.marks: list[Bookmark] = []
         self.shown: list[Bookmark] = []
         self.deleted: list[Bookmark] = []
+        self.matcher: FuzzyFilter | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,22 +108,24 @@ class BookmarksScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the bookmarks again and re-apply the filter."""
+        from tui_reader.search.filter import FuzzyFilter
+
         self.marks = self.state.bookmarks()
+        # Title, quote and note are filtered as one text, tokenized once per reload.
+        self.matcher = FuzzyFilter([f"{m.title}\n{m.quote}\n{m.note}" for m in self.marks])
         self._show(self.query_one("#bookmark-filter", Input).value)
 
     def _show(self, query: str) -> None:
-        from tui_reader.search.textfilter import filter_texts
-
-        rows = [(m.title, m.quote, m.note) for m in self.marks]
-        hits = filter_texts(query, rows)
-        self.shown = [self.marks[hit.index] for hit in hits]
+        matches = self.matcher.filter(query) if self.matcher is not None else []
+        self.shown = [self.marks[match.index] for match in matches]
         highlighted = self.option_list.highlighted
         self.option_list.clear_options()
         options: list[Option | None] = []
-        for hit in hits:
+        for match in matches:
             if options:
                 options.append(None)  # a separator line between bookmarks
-            options.append(Option(bookmark_row(self.marks[hit.index], hit.spans)))
+            mark = self.marks[match.index]
+            options.append(Option(bookmark_row(mark, field_spans(mark, match.spans))))
         self.option_list.add_options(options)
         if self.shown:
             self.option_list.highlighted = min(highlighted or 0, len(self.shown) - 1)
