@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
-from tui_reader.search.query import QueryPlan, plan_query
+from tui_reader.search.query import PREFIX, QueryPlan, plan_query
 from tui_reader.search.segment import ID_MASK, Segment
 
 __all__ = ["SearchHit", "SearchResults", "search"]
@@ -55,6 +55,7 @@ BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 MAX_ANCHOR_POSTINGS = 3_000_000  # Degenerate one-letter queries: look at this many at most.
 RERANK_MIN = 100
 STRONG_MATCH = 0.5  # Word matches at least this good count towards a "strong" alignment.
+SCAN_CHUNK = 65_536  # Anchor occurrences aligned between checks for an early stop.
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
@@ -177,6 +178,12 @@ class _Context:
             table[word.ids[inside]] = word.quality[inside]
             self.tables.append(table)
         self.a_max = _alignment_bound(self.caps)
+        # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
+        self.perfect_sum = sum(
+            min(cap, PREFIX) if w.rule.prefix else cap for cap, w in zip(self.caps, plan.words,
+                                                                         strict=True)
+        )
+        self.perfect_found = 0  # Documents with a perfect alignment, over segments searched.
         self.avg_len = max(snapshot.avg_doc_len, 1.0)
         self.words_indexed = snapshot.with_words
         docs = max(snapshot.indexed, 1)
@@ -245,6 +252,8 @@ def _align_segment(view: SegmentView, ctx: _Context,
     body = np.zeros(n_docs, dtype=np.float32)
     body_pos = np.full(n_docs, -1, dtype=np.int64)
     strength = np.zeros(n_docs, dtype=np.uint8)  # Most words matched well in one alignment.
+    perfect = np.zeros(n_docs, dtype=bool)  # Every word matched as well as it can be.
+    state = _DocState(best, title, body, body_pos, strength, perfect)
     caps = list(ctx.caps)
     scan = cand_mask
     for anchor in ctx.anchors:
@@ -253,12 +262,11 @@ def _align_segment(view: SegmentView, ctx: _Context,
         chunks = [c for c in chunks if len(c)]
         if chunks:
             keys = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
-            keep = scan[keys >> 16]
-            keys = keys[keep][:MAX_ANCHOR_POSTINGS]
-            if len(keys):
-                docs = (keys >> 16).astype(np.int64)
-                start = (keys & 0xFFFF).astype(np.int64) - anchor
-                _align(seg, ctx, docs, start, best, title, body, body_pos, strength)
+            keys = keys[scan[keys >> 16]][:MAX_ANCHOR_POSTINGS]
+            docs = (keys >> 16).astype(np.int64)
+            pos = (keys & 0xFFFF).astype(np.int64)
+            if _align_in_parts(seg, ctx, anchor, docs, pos, state, limit):
+                break  # Enough perfect phrase matches: nothing unseen can outrank them.
         # Later anchors look for alignments lacking this one; documents that
         # already have a strong alignment (all words but the allowed misses) skip that.
         scan = cand_mask & (strength < ctx.min_words)
@@ -268,34 +276,92 @@ def _align_segment(view: SegmentView, ctx: _Context,
         settled = W_ALIGN * best + W_TITLE * title / ctx.a_max > unseen
         if int(np.count_nonzero(settled)) >= limit or not scan.any():
             break
+    ctx.perfect_found += int(np.count_nonzero(perfect))
     cand = np.flatnonzero(cand_mask)
     pre = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
     return n_cand, _Shortlist(view, cand, pre, body_pos[cand])
 
 
-def _align(seg: Segment, ctx: _Context, docs: I64, start: I64, best: F32, title: F32,
-           body: F32, body_pos: I64, strength: npt.NDArray[np.uint8]) -> None:
+@dataclass(slots=True)
+class _DocState:
+    """Per-document bests of one segment, updated in place by :func:`_align`."""
+
+    best: F32
+    title: F32
+    body: F32
+    body_pos: I64
+    strength: npt.NDArray[np.uint8]
+    perfect: npt.NDArray[np.bool_]
+
+
+def _align_in_parts(seg: Segment, ctx: _Context, anchor: int, docs: I64, pos: I64,
+                    state: _DocState, limit: int) -> bool:
+    """Align an anchor's occurrences, titles first, then the body in chunks.
+
+    Returns True once ``limit`` documents (in all segments so far) have a
+    perfect alignment: for a common phrase the scan stops long before the end
+    of the postings. Titles go first so no perfect title match is skipped.
+    """
+    in_title = pos < seg.tlen[docs]
+    parts = [np.flatnonzero(in_title)]
+    body = np.flatnonzero(~in_title)
+    parts += [body[i:i + SCAN_CHUNK] for i in range(0, len(body), SCAN_CHUNK)]
+    for part in parts:
+        if len(part):
+            _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state)
+            if ctx.perfect_found + int(np.count_nonzero(state.perfect)) >= limit:
+                return True
+    return False
+
+
+def _bit_tables(width: int) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
+    """Index of the lowest and highest set bit of every ``width``-bit number."""
+    values = np.arange(1 << width)
+    low = np.zeros(1 << width, dtype=np.int8)
+    high = np.zeros(1 << width, dtype=np.int8)
+    for bit in range(width - 1, -1, -1):
+        low[(values >> bit) & 1 == 1] = bit
+    for bit in range(width):
+        high[(values >> bit) & 1 == 1] = bit
+    return low, high
+
+
+_LOW_BIT, _HIGH_BIT = _bit_tables(12)
+
+
+def _align(seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64,
+           state: _DocState) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
 
     Articles are padded with sentinel tokens in the forward index, so reading
     the window of an alignment that sticks out of its article needs no check.
+    Most alignments of a common anchor match nothing else: they take a cheap
+    path, and only those matching two or more words get the full treatment.
     """
     n = ctx.n
     origin = seg.dstart[docs] + start
     m = np.empty((n, len(docs)), dtype=np.float32)
-    joins = np.zeros((n + 1, len(docs)), dtype=bool) if ctx.words_indexed else None
+    found = np.zeros(len(docs), dtype=np.uint8)
     mask = np.uint32(ID_MASK)
-    for j in range(n + 1):
-        raw = seg.fwd[origin + j]
-        if joins is not None:
-            np.greater(raw, mask, out=joins[j])
-        if j < n:
-            np.take(ctx.tables[j], raw & mask, out=m[j])
+    for j in range(n):
+        np.take(ctx.tables[j], seg.fwd[origin + j] & mask, out=m[j])
+        found += m[j] > 0
+    multi = found >= 2
+    single = ~multi
+    if single.any():
+        _keep_single(seg, ctx, docs[single], start[single] + anchor, m[anchor][single], state)
+    if not multi.any():
+        return
+    docs, start, origin, m = docs[multi], start[multi], origin[multi], m[:, multi]
     matched = m > 0
     score = m.sum(axis=0)
+    state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
     if n > 1:
         score += PAIR_BONUS * np.minimum(m[:-1], m[1:]).sum(axis=0)
-    if joins is not None:
+    if ctx.words_indexed:
+        joins = np.empty((n + 1, len(docs)), dtype=bool)
+        for j in range(n + 1):
+            np.greater(seg.fwd[origin + j], mask, out=joins[j])
         if n > 1:
             inner = joins[1:n]
             inside = matched[:-1] & matched[1:] & inner
@@ -305,21 +371,42 @@ def _align(seg: Segment, ctx: _Context, docs: I64, start: I64, best: F32, title:
         score -= WORD_BONUS * ((matched[0] & joins[0]).astype(np.float32)
                                + (matched[n - 1] & joins[n]).astype(np.float32))
         np.maximum(score, np.float32(0.01), out=score)
-    first = np.argmax(matched, axis=0)
-    last = n - 1 - np.argmax(matched[::-1], axis=0)
+    if n <= 12:
+        bits = np.zeros(len(docs), dtype=np.int64)
+        for j in range(n):
+            bits |= matched[j].astype(np.int64) << j
+        first = _LOW_BIT[bits].astype(np.int64)
+        last = _HIGH_BIT[bits].astype(np.int64)
+    else:
+        first = np.argmax(matched, axis=0)
+        last = n - 1 - np.argmax(matched[::-1], axis=0)
     tlen = seg.tlen[docs].astype(np.int64)
-    in_title = start + last < tlen
-    np.maximum.at(best, docs, score)
-    np.maximum.at(strength, docs, (m >= STRONG_MATCH).sum(axis=0, dtype=np.uint8))
+    np.maximum.at(state.strength, docs, (m >= STRONG_MATCH).sum(axis=0, dtype=np.uint8))
+    _keep(state, docs, score, start + last < tlen, np.maximum(start + first, tlen))
+
+
+def _keep_single(seg: Segment, ctx: _Context, docs: I64, pos: I64, score: F32,
+                 state: _DocState) -> None:
+    """Alignments where only the anchor word matched (at ``pos``)."""
+    strong = docs[score >= STRONG_MATCH]
+    state.strength[strong] = np.maximum(state.strength[strong], 1)
+    if ctx.n == 1:
+        state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
+    _keep(state, docs, score, pos < seg.tlen[docs], pos)
+
+
+def _keep(state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_],
+          body_pos: I64) -> None:
+    """Fold alignment scores into each document's best overall, in title and in body."""
+    np.maximum.at(state.best, docs, score)
     if in_title.any():
-        np.maximum.at(title, docs[in_title], score[in_title])
+        np.maximum.at(state.title, docs[in_title], score[in_title])
     out = ~in_title
     if out.any():
         bdocs, bscore = docs[out], score[out]
-        bpos = np.maximum(start[out] + first[out], tlen[out])
-        np.maximum.at(body, bdocs, bscore)
-        top = bscore >= body[bdocs]
-        body_pos[bdocs[top]] = bpos[top]
+        np.maximum.at(state.body, bdocs, bscore)
+        top = bscore >= state.body[bdocs]
+        state.body_pos[bdocs[top]] = body_pos[out][top]
 
 
 def _rerank(seg: Segment, ctx: _Context, cand: I64) -> F32:
