@@ -16,7 +16,8 @@ from dataclasses import replace
 from tui_reader.articles.model import Article
 from tui_reader.search.query import PREFIX, MatchRule, QueryPlan, rules_for
 from tui_reader.search.vocab import Vocabulary
-from tui_reader.text.tokens import Token, tokenize
+from tui_reader.text.fold import folded_text
+from tui_reader.text.tokens import MAX_TERM_CHARS, TOKEN_RE, Token, tokenize
 
 __all__ = [
     "SNIPPET_CHARS",
@@ -147,10 +148,31 @@ def best_passage(passages: Sequence[str], query: str | TokenMatcher) -> int | No
     matcher = _matcher(query, *passages)
     best, best_score = None, 0.0
     for index, text in enumerate(passages):
-        score = sum(matcher.quality(t.folded) for t in tokenize(text))
+        folded = folded_text(text).folded
+        score = sum(matcher.quality(t[:MAX_TERM_CHARS]) for t in TOKEN_RE.findall(folded))
         if score > best_score:
             best, best_score = index, score
     return best
+
+
+class _LazyTokens:
+    """Token boundaries of a text without building a :class:`Token` per token.
+
+    Snippets need every token's index (to find the aligned one) but the
+    folded term and original offsets of only the few tokens in the window.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.ft = folded_text(text)
+        self.spans = [m.span() for m in TOKEN_RE.finditer(self.ft.folded)]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def token(self, index: int) -> Token:
+        fs, fe = self.spans[index]
+        start, end = self.ft.to_original(fs, fe)
+        return Token(start, end, self.ft.folded[fs:fe][:MAX_TERM_CHARS])
 
 
 def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None,
@@ -161,25 +183,36 @@ def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None
     by default the densest cluster of matching words is used.
     """
     matcher = _matcher(query, text)
-    tokens = tokenize(text)
-    if not tokens:
+    lazy = _LazyTokens(text)
+    if not len(lazy):
         clipped = text[:width].translate(_WHITESPACE)
         return clipped + ("…" if len(text) > width else ""), []
-    if center is None or not 0 <= center < len(tokens):
+    if center is None or not 0 <= center < len(lazy):
+        tokens = [lazy.token(i) for i in range(len(lazy))]
         matched_all = [bool(matcher) and matcher.quality(t.folded) > 0 for t in tokens]
         center = _densest(tokens, matched_all, width)
-    start = max(0, tokens[center].start - _LEAD_IN)
+    mid = lazy.token(center)
+    start = max(0, mid.start - _LEAD_IN)
     first = center
-    while first > 0 and tokens[first - 1].start >= start:
+    before: list[Token] = []
+    while first > 0:
+        previous = lazy.token(first - 1)
+        if previous.start < start:
+            break
+        before.append(previous)
         first -= 1
-    start = tokens[first].start if start > 0 else 0
+    start = (before[-1].start if before else mid.start) if start > 0 else 0
     end = min(len(text), start + width)
+    inside = [*reversed(before), mid]
     last = center
-    while last + 1 < len(tokens) and tokens[last + 1].end <= end:
+    while last + 1 < len(lazy):
+        following = lazy.token(last + 1)
+        if following.end > end:
+            break
+        inside.append(following)
         last += 1
     if end < len(text):
-        end = max(tokens[last].end, tokens[center].end)
-    inside = tokens[first:last + 1]
+        end = max(inside[-1].end, mid.end)
     matched = [bool(matcher) and matcher.quality(t.folded) > 0 for t in inside]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
