@@ -50,6 +50,18 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _rss_split() -> str:
+    """Current resident memory: anonymous (heap) vs file-backed (the memory-mapped index)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return "n/a"
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    anon = int(fields.get("RssAnon", "0 kB").split()[0]) / 1024
+    mapped = int(fields.get("RssFile", "0 kB").split()[0]) / 1024
+    return f"{anon:.0f} MB anonymous + {mapped:.0f} MB mapped index files"
+
+
 def replicate(corpus: Path, times: int, cache: Path) -> Path:
     """``times`` hard-linked copies of the corpus (r0/ ... rN/) under ``cache``."""
     root = cache / f"{corpus.name}-x{times}"
@@ -276,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.no_fts and fts_seconds:
         print(f"FTS5 build {fts_seconds:.1f} s")
-    print(f"search process peak RSS {_rss_mb():.0f} MB")
+    print(f"search process peak RSS {_rss_mb():.0f} MB (now {_rss_split()})")
     tui = summarise(tui_rows)
     fts = summarise(fts_rows) if fts_rows else {}
     header = f"{'kind':<6} {'n':>5} | {'hit@10':>6} {'MRR@10':>6} {'p50 ms':>7} {'p95 ms':>7}"

@@ -170,3 +170,14 @@ def test_index_folder_depends_on_the_corpus_roots(tmp_path: Path) -> None:
     assert a == index_dir_for([tmp_path / "a"], tmp_path)
     assert a != index_dir_for([tmp_path / "b"], tmp_path)
     assert a.parent == tmp_path / "index"
+
+
+def test_an_article_that_becomes_unreadable_leaves_the_index(corpus: Path, build: Build) -> None:
+    builder, _ = build(corpus)
+    phrase = corpus / "phrase.txt"
+    phrase.write_bytes(b"\x00\x00binary now\x00" * 30)
+    os.utime(phrase, ns=(2, 2))
+    stats = builder.update(files_of(corpus))
+    assert stats.changed == 1 and [Path(p).name for p, _ in stats.skipped] == ["phrase.txt"]
+    assert stats.indexed == 3
+    assert "phrase.txt" not in _paths(builder, "dien ra tai ha noi trong hai ngay")

@@ -399,7 +399,9 @@ class _UpdateRun:
         self.cancel = cancel
         self.done = 0
         self.buffer = SegmentBuffer(builder._vocab, with_words=builder.with_words)
-        self.replaces: list[tuple[str, int]] = []  # (segment name, doc) superseded on flush
+        # Changed files: their old doc, masked out when the new version is flushed.
+        self.replaces: dict[str, tuple[str, int]] = {}
+        self.buffered_paths: list[str] = []
         self.flush_at = builder.first_flush
         self.last_flush = time.monotonic()
         self.known: dict[str, tuple[Segment, int]] | None = None  # content key -> segmented doc
@@ -428,7 +430,7 @@ class _UpdateRun:
                     self.stats.unchanged += 1
                     continue
                 self.stats.changed += 1
-                self.replaces.append((seg.name, hit[1]))
+                self.replaces[entry.path] = (seg.name, hit[1])
                 todo.append(entry)
                 continue
             old = skipped.get(entry.path)
@@ -446,6 +448,7 @@ class _UpdateRun:
         changed_structure = bool(live) or skipped.keys() != still_skipped.keys()
         if live:
             self._delete([(b._views[i].segment.name, d) for i, d in live.values()])
+            b._publish()
         if todo:
             self._process(todo)
             changed_structure = True
@@ -500,6 +503,7 @@ class _UpdateRun:
         if joins is not None:
             self.buffered_joins[doc.key] = joins
         self.buffer.add(doc, joins)
+        self.buffered_paths.append(doc.path)
         self.done += 1
         self._report()
         if len(self.buffer) >= min(self.flush_at, MAX_SEGMENT_DOCS) or (
@@ -511,6 +515,9 @@ class _UpdateRun:
         """Record unreadable files; return docs that still need joins."""
         if isinstance(result, Unreadable):
             self.b._manifest.skipped[result.path] = (result.size, result.mtime_ns, result.reason)
+            old = self.replaces.pop(result.path, None)
+            if old is not None:  # It was an article and is no more.
+                self._delete([old])
             self.stats.skipped.append((result.path, result.reason))
             self.done += 1
             self._report()
@@ -607,9 +614,10 @@ class _UpdateRun:
         if self.known is not None:
             for doc, key in enumerate(segment.all_keys()):
                 self.known.setdefault(key, (segment, doc))
-        if self.replaces:
-            self._delete(self.replaces)
-            self.replaces = []
+        superseded = [self.replaces.pop(p) for p in self.buffered_paths if p in self.replaces]
+        self.buffered_paths = []
+        if superseded:
+            self._delete(superseded)
         self._merge(final=False)
         self.flush_at = min(self.flush_at * 2, 8192)
         self.last_flush = time.monotonic()
