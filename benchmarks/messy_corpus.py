@@ -28,62 +28,12 @@ from pathlib import Path
 from tui_reader.articles.corpus import scan_corpus
 from tui_reader.articles.listing import refresh_listing
 
-WORDS = [
-    "hà",
-    "nội",
-    "thành",
-    "phố",
-    "mở",
-    "rộng",
-    "không",
-    "gian",
-    "đi",
-    "bộ",
-    "quanh",
-    "hồ",
-    "hoàn",
-    "kiếm",
-    "vào",
-    "cuối",
-    "tuần",
-    "người",
-    "dân",
-    "du",
-    "khách",
-    "đổ",
-    "về",
-    "trung",
-    "tâm",
-    "giá",
-    "vàng",
-    "hôm",
-    "nay",
-    "tăng",
-    "mạnh",
-    "thị",
-    "trường",
-    "chứng",
-    "khoán",
-    "đội",
-    "tuyển",
-    "bóng",
-    "đá",
-    "việt",
-    "nam",
-    "chuẩn",
-    "bị",
-    "cho",
-    "trận",
-    "đấu",
-    "quan",
-    "trọng",
-    "thời",
-    "tiết",
-    "miền",
-    "bắc",
-    "rét",
-    "đậm",
-]
+SENTENCE = (
+    "hà nội thành phố mở rộng không gian đi bộ quanh hồ hoàn kiếm vào cuối tuần người dân "
+    "du khách đổ về trung tâm giá vàng hôm nay tăng mạnh thị trường chứng khoán đội tuyển "
+    "bóng đá việt nam chuẩn bị cho trận đấu quan trọng thời tiết miền bắc rét đậm"
+)
+WORDS = tuple(SENTENCE.split())
 
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # the combining marks cp1258 has
