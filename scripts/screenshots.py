@@ -24,27 +24,11 @@ SIZE = (120, 36)
 Step = Callable[..., Awaitable[None]]
 
 
-async def settle(pilot: object) -> None:
-    """Wait until the corpus check and the workers are done and the screen is painted."""
-    from textual.pilot import Pilot
-
-    from tui_reader.ui.screens.main import MainScreen
-
-    assert isinstance(pilot, Pilot)
-    for _ in range(200):
-        screen = pilot.app.screen
-        if not isinstance(screen, MainScreen) or screen.corpus_checked:
-            break
-        await pilot.pause(0.05)
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def shoot(name: str, keys: list[str]) -> Path:
     """Start a fresh app, press ``keys``, save ``screenshots/<name>.svg``."""
     from tui_reader.paths import seeds_dir
     from tui_reader.ui.app import AppConfig, ReaderApp
+    from tui_reader.ui.settle import settle
 
     with tempfile.TemporaryDirectory() as tmp:
         config = AppConfig(

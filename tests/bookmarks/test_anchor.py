@@ -81,10 +81,11 @@ def test_bad_positions_are_refused(seeds_dir: Path) -> None:
         new_bookmark(article, 1, start=5, end=5)
 
 
-def test_store_made_whole_passage_bookmarks_count_as_whole(seeds_dir: Path) -> None:
+def test_whole_passage_bookmarks_without_context_count_as_whole(seeds_dir: Path) -> None:
     article = load_article(seeds_dir / ZNEWS)
     text = article.passages[3].text
-    whole = NewBookmark.from_passage(article, 3, 0, len(text))
-    part = NewBookmark.from_passage(article, 3, 0, 30)
+    bare = dict(article_key=article.key, path=article.path, title=article.title)
+    whole = NewBookmark(**bare, passage_index=3, quote=text, start=0, end=len(text))
+    part = NewBookmark(**bare, passage_index=3, quote=text[:30], start=0, end=30, suffix="x")
     assert is_whole_passage(whole)
     assert not is_whole_passage(part)

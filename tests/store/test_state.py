@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.articles.model import Article, Passage, PassageKind
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, NewBookmark
 from tui_reader.store.state import StateStore
 
@@ -121,21 +120,6 @@ def test_unknown_ids_are_ignored(tmp_path: Path) -> None:
 def test_bad_anchor_is_a_caller_error() -> None:
     with pytest.raises(ValueError, match="anchor"):
         NewBookmark("k", Path("/x"), "t", 0, "q", start=5, end=2)
-
-
-def test_from_passage_takes_quote_and_context() -> None:
-    body = "x" * 150 + "TRÍCH DẪN" + "y" * 150
-    article = Article(
-        key="abc",
-        path=Path("/c/a.txt"),
-        title="Tiêu đề",
-        passages=(Passage(PassageKind.LEAD, "Mở đầu"), Passage(PassageKind.PARAGRAPH, body)),
-        source_url="https://example.vn/a",
-    )
-    new = NewBookmark.from_passage(article, 1, 150, 159, note="n")
-    assert new.quote == "TRÍCH DẪN"
-    assert new.prefix == "x" * 100 and new.suffix == "y" * 100
-    assert (new.article_key, new.source_url, new.passage_index) == ("abc", article.source_url, 1)
 
 
 def test_text_is_stored_verbatim(tmp_path: Path) -> None:

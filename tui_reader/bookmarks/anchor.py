@@ -130,8 +130,8 @@ def is_whole_passage(anchor: Anchor) -> bool:
     """Whether the bookmark quoted a whole passage rather than a selection inside one.
 
     Told from the anchor alone: it starts at 0 and its context, when it has any,
-    stops at a passage boundary. A store-made ``NewBookmark.from_passage`` of a whole
-    passage has empty context and counts as whole too.
+    stops at a passage boundary. A whole passage saved with no context at all (an
+    older or hand-made anchor) counts as whole too.
     """
     return (
         anchor.start == 0

@@ -16,8 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from tui_reader.articles.model import Article
-
 CONTEXT_CHARS = 100  # prefix/suffix length kept for re-anchoring
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -67,28 +65,6 @@ class NewBookmark:
             raise ValueError(
                 f"bad bookmark anchor: passage {self.passage_index}, chars {self.start}..{self.end}"
             )
-
-    @classmethod
-    def from_passage(
-        cls, article: Article, passage_index: int, start: int, end: int, note: str = ""
-    ) -> NewBookmark:
-        """Anchor a selection ``[start, end)`` of one passage, with its context."""
-        text = article.passages[passage_index].text
-        start = max(0, min(start, len(text)))
-        end = max(start, min(end, len(text)))
-        return cls(
-            article_key=article.key,
-            path=article.path,
-            title=article.title,
-            passage_index=passage_index,
-            quote=text[start:end],
-            start=start,
-            end=end,
-            prefix=text[max(0, start - CONTEXT_CHARS) : start],
-            suffix=text[end : end + CONTEXT_CHARS],
-            note=note,
-            source_url=article.source_url,
-        )
 
 
 @dataclass(frozen=True, slots=True)
