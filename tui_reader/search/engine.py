@@ -24,12 +24,20 @@ How a score is made (highest first):
 4. **BM25** (weight 1, squashed to [0, 1)) over query words and the pyvi
    words they spell.
 
-Anchors are taken rarest first; after each, an upper bound on what any
-alignment lacking the anchors could score decides whether the top results are
-settled. At most ``misses + 1`` anchors are used, so an article may miss one
-query word (two in queries of 6+ words) and still be found. Everything is
-vectorised with numpy over segment arrays; the cost follows the rarest words,
-not the common ones.
+Work per segment: (a) candidates are the articles holding all query words
+but ``misses`` (one; two in queries of 6+ words, three in 10+), counted with
+one ``bincount``-like pass over short per-term document lists; (b) the
+rarest words are anchors, at most ``misses + 1`` of them so an article
+missing a word (a typo) is still aligned through another; a later anchor only
+scans candidates that have no strong alignment yet; (c) titles are scanned
+first and the scan stops once ``limit`` articles have a perfect alignment (a
+common phrase), or once an upper bound on anything unseen says the top is
+settled; (d) the global top ``3 * limit`` (at least 100) are reranked with
+coverage and BM25 read from the forward index; (e) snippets for the hits.
+Everything is vectorised with numpy; the cost follows the rarest words, not
+the common ones.
+
+Thread-safety: ``search`` reads only the immutable snapshot and its own arrays.
 """
 
 from __future__ import annotations

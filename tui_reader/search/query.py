@@ -90,10 +90,10 @@ class MatchRule:
 class QueryWord:
     """One word of the query and the term ids it matches, with their quality.
 
-    ``ids`` is sorted (for ``searchsorted`` lookups), ``quality`` aligned with
-    it. ``anchor_ids`` are the ids whose postings may seed candidate articles;
-    ``rest_quality`` is the best quality among the others, which bounds what
-    an alignment not seeded by this word can score for it.
+    ``ids`` is sorted, ``quality`` aligned with it. ``anchor_ids`` are the ids
+    whose postings may seed candidate articles; ``rest_quality`` is the best
+    quality among the others, which bounds what an alignment not seeded by
+    this word can score for it.
     """
 
     rule: MatchRule
@@ -107,15 +107,6 @@ class QueryWord:
     @property
     def text(self) -> str:
         return self.rule.text
-
-    def lookup(self, tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
-        """Quality of each token id in ``tokens`` (0.0 where it does not match)."""
-        if len(self.ids) == 0:
-            return np.zeros(len(tokens), dtype=np.float32)
-        idx = np.searchsorted(self.ids, tokens)
-        np.minimum(idx, len(self.ids) - 1, out=idx)
-        hit = self.ids[idx] == tokens
-        return np.where(hit, self.quality[idx], np.float32(0.0))
 
 
 @dataclass(frozen=True, slots=True)
