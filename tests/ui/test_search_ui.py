@@ -125,3 +125,19 @@ async def test_hostile_queries_never_crash(make_app: MakeApp) -> None:
         await pilot.pause(0.3)
         await settle(pilot)
         assert pilot.app.is_running
+
+
+async def test_a_query_typed_in_one_burst_with_the_slash_is_kept(make_app: MakeApp) -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        # All keys queued at once, as a fast typist or a paste delivers them.
+        for key, char in (("slash", "/"), ("d", "d"), ("a", "a"), ("c", "c")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert screen.query_one("#search", Input).value == "dac"
+        assert screen.search.active

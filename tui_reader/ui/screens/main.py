@@ -437,7 +437,7 @@ class MainScreen(Screen[None]):
     # --- search ------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     @on(Input.Changed, "#search")
     def _query_changed(self, event: Input.Changed) -> None:
@@ -457,9 +457,21 @@ class MainScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         search = self.query_one("#search", Input)
-        if search.has_focus and event.key == "down":
+        searching = self.focused is search  # (has_focus lags until the focus event)
+        if event.key == "slash" and not searching and self.focused is not None:
+            # Focus the search bar at once rather than through the binding, which runs
+            # late; keys typed in the same burst were already sent to the old focus
+            # and arrive here next, where they are put into the query.
+            event.stop()
+            event.prevent_default()
+            self.set_focus(search)
+        elif searching and event.key == "down":
             event.stop()
             self.article_list.focus()
+        elif searching and event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            search.insert_text_at_cursor(event.character)
 
     def _start_search(self, query: str) -> None:
         self.search.sequence += 1
