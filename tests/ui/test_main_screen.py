@@ -227,3 +227,17 @@ async def test_escape_sequences_never_reach_the_terminal(make_app: MakeApp, tmp_
         for text in shown:
             assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in text), repr(text)
         assert "␛]8;;http://evil" in shown[0]
+
+
+async def test_a_huge_article_says_it_was_cut(make_app: MakeApp, tmp_path: Path) -> None:
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    sentence = "Hà Nội mở rộng không gian đi bộ quanh hồ Hoàn Kiếm vào cuối tuần. "
+    (folder / "huge.txt").write_text("Bài rất dài\n" + sentence * 5_000, encoding="utf-8")
+    app = make_app(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        meta = str(main_screen(pilot).reader.query_one(".article-meta").render())
+        assert "search covers its first 65,000 words" in meta

@@ -19,6 +19,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.articles.model import Article, Passage
+from tui_reader.articles.parse import MAX_PARSE_CHARS
+from tui_reader.search.analysis import MAX_TOKENS
 
 Span = tuple[int, int]
 
@@ -280,6 +282,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
         parts = [part for part in (article.byline, article.source_name) if part]
         parts.append(f"{article.word_count:,} words")
         parts.append(f"{article.reading_minutes} min read")
+        if article.truncated:
+            parts.append(f"very long: only the first {MAX_PARSE_CHARS:,} characters are shown")
+        if article.word_count > MAX_TOKENS:
+            parts.append(f"search covers its first {MAX_TOKENS:,} words")
         return " · ".join(parts)
 
     def passage_view(self, index: int) -> PassageView | None:
