@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from tui_reader.search.engine import SearchHit, SearchResults
     from tui_reader.search.highlight import TokenMatcher
 
-SEARCH_LIMIT = 200
+SEARCH_LIMIT = 50
 """Ranked results listed per query."""
 
 
