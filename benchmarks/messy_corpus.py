@@ -113,6 +113,7 @@ def main() -> int:
             rows.append(
                 f"  unchanged {again.unchanged:,}, re-analyzed {again.added + again.changed}"
             )
+            timed("load lookup tables (as the app does)", rows, builder.snapshot().warm)
             for query in ("ho hoan kiem", "gia vang hom nay", "doi tuyen bong da viet nam"):
                 found = search(builder.snapshot(), query)
                 rows.append(
