@@ -7,9 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
-
-from tests.bookmarks.helpers import NEW_PARAGRAPH, PLAIN, ZNEWS, copy_seeds, replace_once
+from tests.bookmarks.helpers import NEW_PARAGRAPH, PLAIN, ZNEWS, replace_once
 from tui_reader.articles.listing import refresh_listing
 from tui_reader.articles.model import ArticleMeta
 from tui_reader.articles.parse import load_article
@@ -18,11 +16,6 @@ from tui_reader.bookmarks.finder import ArticleFinder, Locator, bookmarks_for, f
 from tui_reader.paths import cache_dir
 from tui_reader.store.bookmarks import BookmarkStatus
 from tui_reader.store.state import StateStore
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return copy_seeds(tmp_path / "corpus")
 
 
 def metas(corpus: Path) -> list[ArticleMeta]:

@@ -12,7 +12,6 @@ from tests.bookmarks.helpers import (
     NEW_PARAGRAPH,
     PLAIN,
     ZNEWS,
-    copy_seeds,
     index_of,
     replace_once,
     write_znews_blocks,
@@ -23,11 +22,6 @@ from tui_reader.bookmarks.anchor import new_bookmark
 from tui_reader.bookmarks.reanchor import reanchor, reanchor_all
 from tui_reader.store.bookmarks import BookmarkStatus
 from tui_reader.store.state import StateStore
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return copy_seeds(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from tests.bookmarks.helpers import (
     NEW_PARAGRAPH,
     PLAIN,
     ZNEWS,
-    copy_seeds,
     index_of,
     replace_once,
     write_znews_blocks,
@@ -21,11 +20,6 @@ from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import new_bookmark
 from tui_reader.bookmarks.resolve import FUZZY_MIN, Method, resolve
 from tui_reader.store.bookmarks import BookmarkStatus
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return copy_seeds(tmp_path / "corpus")
 
 
 @pytest.mark.parametrize("name", [PLAIN, ZNEWS])

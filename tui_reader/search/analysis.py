@@ -91,8 +91,14 @@ def analyze_article(article: Article, entry: FileEntry) -> AnalyzedDoc:
         terms.extend(tokens)
         lengths.append(len(tokens))
     return AnalyzedDoc(
-        entry.path, entry.size, entry.mtime_ns, article.key, article.title,
-        terms, lengths, pack_texts(texts),
+        entry.path,
+        entry.size,
+        entry.mtime_ns,
+        article.key,
+        article.title,
+        terms,
+        lengths,
+        pack_texts(texts),
     )
 
 

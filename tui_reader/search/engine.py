@@ -126,8 +126,13 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
     views = [v for v in snapshot.views if v.live]
     if not views or limit <= 0:
         return _results(snapshot, query, [], 0, started, None)
-    plan = plan_query(query, snapshot.vocab, snapshot.lexicon(), snapshot.vocab_size,
-                      [v.segment.ptr for v in views])
+    plan = plan_query(
+        query,
+        snapshot.vocab,
+        snapshot.lexicon(),
+        snapshot.vocab_size,
+        [v.segment.ptr for v in views],
+    )
     if not plan.words or not any(w.anchor_ids for w in plan.words):
         return _results(snapshot, query, [], 0, started, plan)
     ctx = _Context(snapshot, plan)
@@ -145,28 +150,39 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
         chosen = np.zeros(len(pre), dtype=bool)
         chosen[np.argpartition(-pre, keep_n - 1)[:keep_n]] = True
         bounds = np.cumsum([0] + [len(s.docs) for s in lists])
-        lists = [_Shortlist(s.view, s.docs[sel], s.pre[sel], s.body_pos[sel])
-                 for i, s in enumerate(lists) for sel in [chosen[bounds[i]:bounds[i + 1]]]]
+        lists = [
+            _Shortlist(s.view, s.docs[sel], s.pre[sel], s.body_pos[sel])
+            for i, s in enumerate(lists)
+            for sel in [chosen[bounds[i] : bounds[i + 1]]]
+        ]
     candidates: list[_Candidate] = []
     for s in lists:
         if len(s.docs) == 0:
             continue
         scores = s.pre + _rerank(s.view.segment, ctx, s.docs)
         for i in np.argsort(-scores, kind="stable")[:limit].tolist():
-            candidates.append(_Candidate(float(scores[i]), s.view, int(s.docs[i]),
-                                         int(s.body_pos[i])))
+            candidates.append(
+                _Candidate(float(scores[i]), s.view, int(s.docs[i]), int(s.body_pos[i]))
+            )
     candidates.sort(key=lambda c: (-c.score, c.view.segment.name, c.doc))
     matcher = matcher_for(plan, snapshot.vocab)
     hits = [_hit(c, matcher) for c in candidates[:limit]]
     return _results(snapshot, query, hits, total, started, plan, matcher)
 
 
-def _results(snapshot: IndexSnapshot, query: str, hits: list[SearchHit], total: int,
-             started: float, plan: QueryPlan | None,
-             matcher: TokenMatcher | None = None) -> SearchResults:
+def _results(
+    snapshot: IndexSnapshot,
+    query: str,
+    hits: list[SearchHit],
+    total: int,
+    started: float,
+    plan: QueryPlan | None,
+    matcher: TokenMatcher | None = None,
+) -> SearchResults:
     elapsed = (time.perf_counter() - started) * 1000
-    return SearchResults(query, hits, total, elapsed, snapshot.indexed, snapshot.corpus_size,
-                         plan, matcher)
+    return SearchResults(
+        query, hits, total, elapsed, snapshot.indexed, snapshot.corpus_size, plan, matcher
+    )
 
 
 class _Context:
@@ -188,8 +204,8 @@ class _Context:
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
         self.perfect_sum = sum(
-            min(cap, PREFIX) if w.rule.prefix else cap for cap, w in zip(self.caps, plan.words,
-                                                                         strict=True)
+            min(cap, PREFIX) if w.rule.prefix else cap
+            for cap, w in zip(self.caps, plan.words, strict=True)
         )
         self.perfect_found = 0  # Documents with a perfect alignment, over segments searched.
         self.avg_len = max(snapshot.avg_doc_len, 1.0)
@@ -221,8 +237,7 @@ def _alignment_bound(caps: list[float]) -> float:
     return total + WORD_BONUS * max(len(caps) - 1, 0)
 
 
-def _align_segment(view: SegmentView, ctx: _Context,
-                   limit: int) -> tuple[int, _Shortlist | None]:
+def _align_segment(view: SegmentView, ctx: _Context, limit: int) -> tuple[int, _Shortlist | None]:
     """Candidates of one segment with their alignment pre-scores.
 
     Anchors are the rarest query words, at most ``misses + 1`` of them: an
@@ -302,8 +317,9 @@ class _DocState:
     perfect: npt.NDArray[np.bool_]
 
 
-def _align_in_parts(seg: Segment, ctx: _Context, anchor: int, docs: I64, pos: I64,
-                    state: _DocState, limit: int) -> bool:
+def _align_in_parts(
+    seg: Segment, ctx: _Context, anchor: int, docs: I64, pos: I64, state: _DocState, limit: int
+) -> bool:
     """Align an anchor's occurrences, titles first, then the body in chunks.
 
     Returns True once ``limit`` documents (in all segments so far) have a
@@ -313,7 +329,7 @@ def _align_in_parts(seg: Segment, ctx: _Context, anchor: int, docs: I64, pos: I6
     in_title = pos < seg.tlen[docs]
     parts = [np.flatnonzero(in_title)]
     body = np.flatnonzero(~in_title)
-    parts += [body[i:i + SCAN_CHUNK] for i in range(0, len(body), SCAN_CHUNK)]
+    parts += [body[i : i + SCAN_CHUNK] for i in range(0, len(body), SCAN_CHUNK)]
     for part in parts:
         if len(part):
             _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state)
@@ -337,8 +353,9 @@ def _bit_tables(width: int) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]
 _LOW_BIT, _HIGH_BIT = _bit_tables(12)
 
 
-def _align(seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64,
-           state: _DocState) -> None:
+def _align(
+    seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64, state: _DocState
+) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
 
     Articles are padded with sentinel tokens in the forward index, so reading
@@ -374,10 +391,13 @@ def _align(seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64,
             inner = joins[1:n]
             inside = matched[:-1] & matched[1:] & inner
             cut = (matched[1:] ^ matched[:-1]) & inner
-            score += WORD_BONUS * (inside.sum(axis=0, dtype=np.float32)
-                                   - cut.sum(axis=0, dtype=np.float32))
-        score -= WORD_BONUS * ((matched[0] & joins[0]).astype(np.float32)
-                               + (matched[n - 1] & joins[n]).astype(np.float32))
+            score += WORD_BONUS * (
+                inside.sum(axis=0, dtype=np.float32) - cut.sum(axis=0, dtype=np.float32)
+            )
+        score -= WORD_BONUS * (
+            (matched[0] & joins[0]).astype(np.float32)
+            + (matched[n - 1] & joins[n]).astype(np.float32)
+        )
         np.maximum(score, np.float32(0.01), out=score)
     if n <= 12:
         bits = np.zeros(len(docs), dtype=np.int64)
@@ -393,8 +413,9 @@ def _align(seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64,
     _keep(state, docs, score, start + last < tlen, np.maximum(start + first, tlen))
 
 
-def _keep_single(seg: Segment, ctx: _Context, docs: I64, pos: I64, score: F32,
-                 state: _DocState) -> None:
+def _keep_single(
+    seg: Segment, ctx: _Context, docs: I64, pos: I64, score: F32, state: _DocState
+) -> None:
     """Alignments where only the anchor word matched (at ``pos``)."""
     strong = docs[score >= STRONG_MATCH]
     state.strength[strong] = np.maximum(state.strength[strong], 1)
@@ -403,8 +424,9 @@ def _keep_single(seg: Segment, ctx: _Context, docs: I64, pos: I64, score: F32,
     _keep(state, docs, score, pos < seg.tlen[docs], pos)
 
 
-def _keep(state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_],
-          body_pos: I64) -> None:
+def _keep(
+    state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_], body_pos: I64
+) -> None:
     """Fold alignment scores into each document's best overall, in title and in body."""
     np.maximum.at(state.best, docs, score)
     if in_title.any():
@@ -464,6 +486,12 @@ def _hit(c: _Candidate, rules: TokenMatcher) -> SearchHit:
         center = None
     text = texts[0] if passage is None else texts[passage + 1]
     snippet, spans = make_snippet(text, rules, center)
-    return SearchHit(seg.doc_path(c.doc), seg.doc_key(c.doc), seg.doc_title(c.doc),
-                     round(c.score, 4), passage, snippet, spans)
-
+    return SearchHit(
+        seg.doc_path(c.doc),
+        seg.doc_key(c.doc),
+        seg.doc_title(c.doc),
+        round(c.score, 4),
+        passage,
+        snippet,
+        spans,
+    )

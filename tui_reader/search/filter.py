@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tui_reader.search.highlight import Spans, TokenMatcher, text_matcher
+from tui_reader.search.highlight import Spans, TokenMatcher, text_matcher, token_spans
 from tui_reader.search.query import MatchRule
 from tui_reader.text.tokens import Token, tokenize
 
@@ -62,8 +62,9 @@ class FuzzyFilter:
         return matches[:limit] if limit is not None else matches
 
 
-def _score(text: str, tokens: list[Token], rules: Sequence[MatchRule],
-           matchers: list[TokenMatcher]) -> tuple[float, Spans] | None:
+def _score(
+    text: str, tokens: list[Token], rules: Sequence[MatchRule], matchers: list[TokenMatcher]
+) -> tuple[float, Spans] | None:
     n = len(rules)
     grid = [[m.quality(t.folded) for t in tokens] for m in matchers]
     found = [max(row, default=0.0) for row in grid]
@@ -72,21 +73,11 @@ def _score(text: str, tokens: list[Token], rules: Sequence[MatchRule],
         return None
     best = 0.0
     for start in range(-n + 1, len(tokens)):
-        qs = [
-            grid[j][start + j] if 0 <= start + j < len(tokens) else 0.0 for j in range(n)
-        ]
+        qs = [grid[j][start + j] if 0 <= start + j < len(tokens) else 0.0 for j in range(n)]
         score = sum(qs) + _PAIR * sum(min(a, b) for a, b in itertools.pairwise(qs))
         best = max(best, score)
     matched = [any(grid[j][i] > 0 for j in range(n)) for i in range(len(tokens))]
-    spans: Spans = []
-    for token, hit in zip(tokens, matched, strict=True):
-        if not hit:
-            continue
-        if spans and not text[spans[-1][1]:token.start].strip():
-            spans[-1] = (spans[-1][0], token.end)
-        else:
-            spans.append((token.start, token.end))
-    return best * 10 + sum(found), spans
+    return best * 10 + sum(found), token_spans(text, tokens, matched)
 
 
 def fuzzy_filter(texts: Sequence[str], query: str) -> list[FilterMatch]:

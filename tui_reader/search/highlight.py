@@ -28,6 +28,8 @@ __all__ = [
     "match_spans",
     "matcher_for",
     "text_matcher",
+    "text_spans",
+    "token_spans",
 ]
 
 SNIPPET_CHARS = 200
@@ -49,9 +51,7 @@ class TokenMatcher:
 
     def __init__(self, rules: Sequence[MatchRule], known: dict[str, float] | None = None) -> None:
         # With ``known`` expansions, typos come only from them (exactly what was searched).
-        self.rules = tuple(
-            rules if known is None else (replace(r, max_edits=0) for r in rules)
-        )
+        self.rules = tuple(rules if known is None else (replace(r, max_edits=0) for r in rules))
         self._known = dict(known or {})
         self._memo: dict[str, float] = {}
 
@@ -77,8 +77,9 @@ def matcher_for(plan: QueryPlan, vocab: Vocabulary) -> TokenMatcher:
     known: dict[str, float] = {}
     for word in plan.words:
         typos = word.quality < PREFIX  # Exact and prefix matches follow from the rules.
-        for gid, quality in zip(word.ids[typos].tolist(), word.quality[typos].tolist(),
-                                strict=True):
+        for gid, quality in zip(
+            word.ids[typos].tolist(), word.quality[typos].tolist(), strict=True
+        ):
             term = vocab.term(gid)
             if quality >= HIGHLIGHT_MIN:
                 known[term] = max(known.get(term, 0.0), quality)
@@ -105,12 +106,13 @@ def _matcher(query: str | TokenMatcher, *texts: str) -> TokenMatcher:
     return text_matcher(query, {t.folded for text in texts for t in tokenize(text)})
 
 
-def _spans(text: str, tokens: list[Token], matched: list[bool]) -> Spans:
+def token_spans(text: str, tokens: Sequence[Token], matched: Sequence[bool]) -> Spans:
+    """Spans of the matched tokens; matches separated only by spaces merge into one."""
     spans: Spans = []
     for token, hit in zip(tokens, matched, strict=True):
         if not hit:
             continue
-        if spans and not text[spans[-1][1]:token.start].strip():
+        if spans and not text[spans[-1][1] : token.start].strip():
             spans[-1] = (spans[-1][0], token.end)
         else:
             spans.append((token.start, token.end))
@@ -123,7 +125,7 @@ def text_spans(text: str, query: str | TokenMatcher) -> Spans:
     if not matcher:
         return []
     tokens = tokenize(text)
-    return _spans(text, tokens, [matcher.quality(t.folded) > 0 for t in tokens])
+    return token_spans(text, tokens, [matcher.quality(t.folded) > 0 for t in tokens])
 
 
 def match_spans(article: Article, query: str | TokenMatcher) -> tuple[Spans, dict[int, Spans]]:
@@ -175,8 +177,9 @@ class _LazyTokens:
         return Token(start, end, self.ft.folded[fs:fe][:MAX_TERM_CHARS])
 
 
-def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None,
-                 width: int = SNIPPET_CHARS) -> tuple[str, Spans]:
+def make_snippet(
+    text: str, query: str | TokenMatcher, center: int | None = None, width: int = SNIPPET_CHARS
+) -> tuple[str, Spans]:
     """A window of ``text`` around a match, with highlight spans relative to the window.
 
     ``center`` is the token index to centre on (the search's best alignment);
@@ -218,7 +221,7 @@ def make_snippet(text: str, query: str | TokenMatcher, center: int | None = None
     suffix = "…" if end < len(text) else ""
     window = text[start:end].translate(_WHITESPACE)
     shift = len(prefix) - start
-    spans = [(s + shift, e + shift) for s, e in _spans(text, inside, matched)]
+    spans = [(s + shift, e + shift) for s, e in token_spans(text, inside, matched)]
     return prefix + window + suffix, spans
 
 

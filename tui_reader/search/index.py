@@ -77,8 +77,9 @@ BoolArray = npt.NDArray[np.bool_]
 def index_dir_for(roots: Sequence[Path], cache: Path | None = None) -> Path:
     """The index folder for a corpus given by its root paths (one index per corpus)."""
     resolved = sorted(str(Path(r).expanduser().resolve()) for r in roots)
-    digest = hashlib.blake2b("\0".join(resolved).encode("utf-8", "surrogatepass"),
-                             digest_size=8).hexdigest()
+    digest = hashlib.blake2b(
+        "\0".join(resolved).encode("utf-8", "surrogatepass"), digest_size=8
+    ).hexdigest()
     return (cache if cache is not None else cache_dir()) / "index" / digest
 
 
@@ -102,17 +103,21 @@ class IndexSnapshot:
     the first can exceed the second.
     """
 
-    def __init__(self, views: Sequence[SegmentView], vocab: Vocabulary, vocab_size: int,
-                 corpus_size: int, with_words: bool) -> None:
+    def __init__(
+        self,
+        views: Sequence[SegmentView],
+        vocab: Vocabulary,
+        vocab_size: int,
+        corpus_size: int,
+        with_words: bool,
+    ) -> None:
         self.views = tuple(views)
         self.vocab = vocab
         self.vocab_size = vocab_size
         self.corpus_size = corpus_size
         self.with_words = with_words
         self.indexed = sum(v.live for v in self.views)
-        live_tokens = sum(
-            int(v.segment.doc_len[~v.deleted].sum()) for v in self.views
-        )
+        live_tokens = sum(int(v.segment.doc_len[~v.deleted].sum()) for v in self.views)
         self.avg_doc_len = live_tokens / self.indexed if self.indexed else 0.0
 
     def lexicon(self) -> Lexicon:
@@ -195,8 +200,14 @@ class IndexBuilder:
     become searchable together; later segments double in size up to 8,192.
     """
 
-    def __init__(self, index_dir: Path, *, workers: int | None = None,
-                 with_words: bool = True, first_flush: int = 1024) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        workers: int | None = None,
+        with_words: bool = True,
+        first_flush: int = 1024,
+    ) -> None:
         self.index_dir = index_dir
         self.first_flush = max(1, first_flush)
         self.workers = (os.cpu_count() or 1) if workers is None else workers
@@ -268,8 +279,13 @@ class IndexBuilder:
                     child.unlink()
 
     def _publish(self) -> None:
-        snapshot = IndexSnapshot(self._views, self._vocab, self._manifest.vocab_size,
-                                 max(self._corpus_size, 0), self.with_words)
+        snapshot = IndexSnapshot(
+            self._views,
+            self._vocab,
+            self._manifest.vocab_size,
+            max(self._corpus_size, 0),
+            self.with_words,
+        )
         with self._lock:
             self._snapshot = snapshot
 
@@ -320,9 +336,11 @@ class IndexBuilder:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.index_dir / MANIFEST)
-        keep = {MANIFEST, VOCAB, "lock"} | {n for n, _ in entries} | {
-            d for _, d in entries if d is not None
-        }
+        keep = (
+            {MANIFEST, VOCAB, "lock"}
+            | {n for n, _ in entries}
+            | {d for _, d in entries if d is not None}
+        )
         for child in self.index_dir.iterdir():
             if child.name not in keep:
                 if child.is_dir():
@@ -339,8 +357,12 @@ class IndexBuilder:
 
     # Updating ---------------------------------------------------------------
 
-    def update(self, files: Sequence[FileEntry], progress: Progress | None = None,
-               cancel: threading.Event | None = None) -> IndexStats:
+    def update(
+        self,
+        files: Sequence[FileEntry],
+        progress: Progress | None = None,
+        cancel: threading.Event | None = None,
+    ) -> IndexStats:
         """Bring the index in line with ``files``; returns what changed.
 
         ``progress(done, total)`` is called from this thread as files are
@@ -390,8 +412,14 @@ class _UpdateRun:
     ANALYZE_BATCH = 16
     SEGMENT_BATCH = 8
 
-    def __init__(self, builder: IndexBuilder, files: Sequence[FileEntry], stats: IndexStats,
-                 progress: Progress | None, cancel: threading.Event | None) -> None:
+    def __init__(
+        self,
+        builder: IndexBuilder,
+        files: Sequence[FileEntry],
+        stats: IndexStats,
+        progress: Progress | None,
+        cancel: threading.Event | None,
+    ) -> None:
         self.b = builder
         self.files = files
         self.stats = stats
@@ -555,7 +583,9 @@ class _UpdateRun:
             self._flush()
 
     def _process_pool(self, todo: list[FileEntry]) -> None:
-        batches = [todo[i:i + self.ANALYZE_BATCH] for i in range(0, len(todo), self.ANALYZE_BATCH)]
+        batches = [
+            todo[i : i + self.ANALYZE_BATCH] for i in range(0, len(todo), self.ANALYZE_BATCH)
+        ]
         pending_batches = iter(batches)
         to_segment: list[AnalyzedDoc] = []
         in_flight: dict[Future[Any], list[AnalyzedDoc] | None] = {}
@@ -570,8 +600,10 @@ class _UpdateRun:
                 while (len(to_segment) >= self.SEGMENT_BATCH or (to_segment and exhausted)) and (
                     len(in_flight) < window
                 ):
-                    batch, to_segment = (to_segment[:self.SEGMENT_BATCH],
-                                         to_segment[self.SEGMENT_BATCH:])
+                    batch, to_segment = (
+                        to_segment[: self.SEGMENT_BATCH],
+                        to_segment[self.SEGMENT_BATCH :],
+                    )
                     jobs = [(d.stored, d.lengths, len(d.terms)) for d in batch]
                     in_flight[pool.submit(_segment_batch, jobs)] = batch
                 while not exhausted and len(in_flight) < window:
@@ -704,8 +736,14 @@ def _analyze_batch(entries: list[FileEntry]) -> list[AnalyzedDoc | Unreadable]:
         try:
             out.append(analyze_file(entry))
         except Exception as err:  # A parser bug must not stop the whole index.
-            out.append(Unreadable(entry.path, entry.size, entry.mtime_ns,
-                                  f"could not be analyzed: {type(err).__name__}"))
+            out.append(
+                Unreadable(
+                    entry.path,
+                    entry.size,
+                    entry.mtime_ns,
+                    f"could not be analyzed: {type(err).__name__}",
+                )
+            )
     return out
 
 

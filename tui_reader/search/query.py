@@ -180,22 +180,24 @@ def plan_query(
     freq = _Frequencies(ptrs)
     planned = []
     for i, word in enumerate(words):
-        planned.append(
-            _expand(word, typing and i == len(words) - 1, vocab, lexicon, size, freq)
-        )
+        planned.append(_expand(word, typing and i == len(words) - 1, vocab, lexicon, size, freq))
     compounds = []
     for start in range(len(words)):
         for length in range(2, 5):
             if start + length > len(words):
                 break
-            gid = vocab.get("_".join(words[start:start + length]), size)
+            gid = vocab.get("_".join(words[start : start + length]), size)
             if gid is not None:
                 compounds.append((start, length, gid))
     return QueryPlan(query, tuple(planned), tuple(compounds))
 
 
 def _expand(
-    word: str, prefix: bool, vocab: Vocabulary, lexicon: Lexicon, size: int,
+    word: str,
+    prefix: bool,
+    vocab: Vocabulary,
+    lexicon: Lexicon,
+    size: int,
     freq: _Frequencies,
 ) -> QueryWord:
     exact = vocab.get(word, size)

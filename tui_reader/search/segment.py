@@ -69,9 +69,17 @@ U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 
 _ARRAYS = {
-    "ptr": np.int64, "post": np.uint32, "dptr": np.int64, "dpost": np.uint16, "fwd": np.uint32,
-    "dstart": np.int64, "tlen": np.uint32, "pptr": np.int64, "pstart": np.uint32,
-    "sizes": np.int64, "mtimes": np.int64,
+    "ptr": np.int64,
+    "post": np.uint32,
+    "dptr": np.int64,
+    "dpost": np.uint16,
+    "fwd": np.uint32,
+    "dstart": np.int64,
+    "tlen": np.uint32,
+    "pptr": np.int64,
+    "pstart": np.uint32,
+    "sizes": np.int64,
+    "mtimes": np.int64,
 }
 _BLOBS = ("paths", "keys", "titles", "stored")
 
@@ -293,17 +301,18 @@ class _Blob:
             raise ValueError(f"{name}: offsets do not match the data")
         self.data: npt.NDArray[np.uint8] = (
             np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
-            if size else np.zeros(0, dtype=np.uint8)
+            if size
+            else np.zeros(0, dtype=np.uint8)
         )
         self.offsets = np.asarray(self.offsets)
 
     def __getitem__(self, index: int) -> bytes:
-        return bytes(self.data[int(self.offsets[index]):int(self.offsets[index + 1])])
+        return bytes(self.data[int(self.offsets[index]) : int(self.offsets[index + 1])])
 
     def all(self) -> list[bytes]:
         raw = bytes(self.data)
         offs = self.offsets.tolist()
-        return [raw[offs[i]:offs[i + 1]] for i in range(len(offs) - 1)]
+        return [raw[offs[i] : offs[i + 1]] for i in range(len(offs) - 1)]
 
 
 class Segment:
@@ -324,20 +333,31 @@ class Segment:
                 raise ValueError(f"{field}: wrong dtype or shape")
         n, v = self.n_docs, self.vocab_size
         expected = {
-            "ptr": v + 1, "post": meta["postings"], "dptr": v + 1, "dpost": meta["doclists"],
+            "ptr": v + 1,
+            "post": meta["postings"],
+            "dptr": v + 1,
+            "dpost": meta["doclists"],
             "fwd": meta["tokens"],
-            "dstart": n + 1, "tlen": n, "pptr": n + 1, "pstart": meta["passages"],
-            "sizes": n, "mtimes": n,
+            "dstart": n + 1,
+            "tlen": n,
+            "pptr": n + 1,
+            "pstart": meta["passages"],
+            "sizes": n,
+            "mtimes": n,
         }
         for field, length in expected.items():
             if len(arrays[field]) != length:
                 raise ValueError(f"{field}: expected {length} entries")
-        if n > MAX_SEGMENT_DOCS or int(arrays["ptr"][-1]) != len(arrays["post"]) or (
-            int(arrays["dptr"][-1]) != len(arrays["dpost"])
+        if (
+            n > MAX_SEGMENT_DOCS
+            or int(arrays["ptr"][-1]) != len(arrays["post"])
+            or (int(arrays["dptr"][-1]) != len(arrays["dpost"]))
         ):
             raise ValueError("postings pointer does not match")
-        if int(arrays["dstart"][0]) != PAD or int(arrays["dstart"][-1]) != len(arrays["fwd"]) or (
-            int(arrays["pptr"][-1]) != len(arrays["pstart"])
+        if (
+            int(arrays["dstart"][0]) != PAD
+            or int(arrays["dstart"][-1]) != len(arrays["fwd"])
+            or (int(arrays["pptr"][-1]) != len(arrays["pstart"]))
         ):
             raise ValueError("document pointers do not match")
         self.ptr: I64 = arrays["ptr"]
@@ -363,13 +383,13 @@ class Segment:
         """Postings of term ``gid`` (empty when the segment predates the term)."""
         if gid >= self.vocab_size:
             return self.post[0:0]
-        return self.post[int(self.ptr[gid]):int(self.ptr[gid + 1])]
+        return self.post[int(self.ptr[gid]) : int(self.ptr[gid + 1])]
 
     def doc_list(self, gid: int) -> U16:
         """The distinct docs containing term ``gid``, sorted."""
         if gid >= self.vocab_size:
             return self.dpost[0:0]
-        return self.dpost[int(self.dptr[gid]):int(self.dptr[gid + 1])]
+        return self.dpost[int(self.dptr[gid]) : int(self.dptr[gid + 1])]
 
     def doc_frequency(self, gid: int) -> int:
         if gid >= self.vocab_size:
@@ -400,7 +420,7 @@ class Segment:
 
     def passage_of(self, doc: int, position: int) -> int | None:
         """The passage index holding token ``position`` (None: in the title)."""
-        starts = self.pstart[int(self.pptr[doc]):int(self.pptr[doc + 1])]
+        starts = self.pstart[int(self.pptr[doc]) : int(self.pptr[doc + 1])]
         index = int(np.searchsorted(starts, position, side="right")) - 1
         if position < int(self.tlen[doc]) or index < 0:
             return None
@@ -409,12 +429,13 @@ class Segment:
     def joins(self, doc: int) -> bytes:
         """The doc's pyvi join flags (one byte per token), for reuse by content key."""
         start = int(self.dstart[doc])
-        tokens = self.fwd[start:start + int(self.doc_len[doc])]
+        tokens = self.fwd[start : start + int(self.doc_len[doc])]
         return ((tokens >> 31) & 1).astype(np.uint8).tobytes()
 
 
-def merge_segments(parts: Sequence[tuple[Segment, npt.NDArray[np.bool_]]],
-                   vocab_size: int) -> SegmentArrays:
+def merge_segments(
+    parts: Sequence[tuple[Segment, npt.NDArray[np.bool_]]], vocab_size: int
+) -> SegmentArrays:
     """One segment's arrays from several segments, dropping deleted docs.
 
     Postings of each term are the concatenation of the parts' postings in part
@@ -445,8 +466,9 @@ def merge_segments(parts: Sequence[tuple[Segment, npt.NDArray[np.bool_]]],
     np.cumsum(total, out=ptr[1:])
     out = np.zeros(int(ptr[-1]), dtype=np.uint32)
     offset = ptr[:-1].copy()
-    for (kept_post, kept_terms), counts, ids in zip(kept_info, counts_per_part, new_ids,
-                                                    strict=True):
+    for (kept_post, kept_terms), counts, ids in zip(
+        kept_info, counts_per_part, new_ids, strict=True
+    ):
         first = np.zeros(vocab_n, dtype=np.int64)
         np.cumsum(counts[:-1], out=first[1:])
         rank = np.arange(len(kept_post), dtype=np.int64) - first[kept_terms]
@@ -481,7 +503,7 @@ def merge_segments(parts: Sequence[tuple[Segment, npt.NDArray[np.bool_]]],
             blob: _Blob = getattr(seg, f"_{name}")
             raw = bytes(blob.data)
             offs = blob.offsets
-            blobs[name].extend(raw[int(offs[d]):int(offs[d + 1])] for d in kept_docs)
+            blobs[name].extend(raw[int(offs[d]) : int(offs[d + 1])] for d in kept_docs)
     lengths = np.concatenate(lens) if lens else np.zeros(0, np.int64)
     dstart = np.full(len(lengths) + 1, PAD, dtype=np.int64)
     np.cumsum(lengths + PAD, out=dstart[1:])

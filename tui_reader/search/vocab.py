@@ -149,7 +149,7 @@ class Lexicon:
                 continue
             variants = {term}
             if len(term) >= 2:
-                variants.update(term[:i] + term[i + 1:] for i in range(len(term)))
+                variants.update(term[:i] + term[i + 1 :] for i in range(len(term)))
             for variant in variants:
                 hashes.append(_crc(variant))
                 owners.append(gid)
@@ -197,7 +197,7 @@ class Lexicon:
     def _neighbours(self, word: str, max_dist: int) -> list[tuple[int, int]]:
         if max_dist == 1:
             variants = {word}
-            variants.update(word[:i] + word[i + 1:] for i in range(len(word)))
+            variants.update(word[:i] + word[i + 1 :] for i in range(len(word)))
             keys = np.array(sorted(_crc(v) for v in variants), dtype=np.uint32)
             lo = np.searchsorted(self.del_hash, keys, side="left")
             hi = np.searchsorted(self.del_hash, keys, side="right")
