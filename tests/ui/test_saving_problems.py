@@ -59,3 +59,21 @@ async def test_read_only_disk_warns_keeps_marks_and_saves_later(
         assert screen.status.warning == ""
     with original_open(isolated_user_dirs["data"]) as store:
         assert store.is_read(key)
+
+
+async def test_a_damaged_state_file_is_moved_aside_and_the_user_told(
+    make_app: MakeApp, isolated_user_dirs: dict[str, Path]
+) -> None:
+    broken = isolated_user_dirs["data"] / "state.sqlite3"
+    broken.write_bytes(b"this is not a database" * 100)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        aside = [p for p in broken.parent.iterdir() if p.name.startswith("state.sqlite3.")]
+        assert len(aside) == 1
+        assert aside[0].read_bytes() == b"this is not a database" * 100
+        assert any(str(aside[0]) in message for message in messages), messages
+        # The fresh database works.
+        await pilot.press("m")
+        assert app.store.save_problem is None
