@@ -16,8 +16,12 @@ from tui_reader.search.query import rules_for
 
 
 def _article(title: str, *texts: str) -> Article:
-    return Article(key="k", path=Path("a.txt"), title=title,
-                   passages=tuple(Passage(PassageKind.PARAGRAPH, t) for t in texts))
+    return Article(
+        key="k",
+        path=Path("a.txt"),
+        title=title,
+        passages=tuple(Passage(PassageKind.PARAGRAPH, t) for t in texts),
+    )
 
 
 def test_spans_cover_every_match_in_original_offsets() -> None:
@@ -31,7 +35,7 @@ def test_spans_cover_every_match_in_original_offsets() -> None:
 def test_spans_map_back_through_decomposed_text() -> None:
     text = unicodedata.normalize("NFD", "Thủ đô Hà Nội")
     _, passages = match_spans(_article("", text), "ha noi")
-    (start, end), = passages[0]
+    ((start, end),) = passages[0]
     assert unicodedata.normalize("NFC", text[start:end]) == "Hà Nội"
 
 
@@ -83,3 +87,17 @@ def test_spans_always_lie_inside_the_text(text: str, query: str) -> None:
     snippet, spans = make_snippet(text, query)
     for start, end in spans:
         assert 0 <= start < end <= len(snippet)
+
+
+def test_covering_passage_prefers_the_passage_with_the_whole_query() -> None:
+    from tui_reader.search.highlight import covering_passage
+
+    passages = [
+        "Hai bên gặp nhau trong hội nghị thượng đỉnh tại Hà Nội ngày 27-28/2.",
+        "Lần trước, hội nghị thượng đỉnh diễn ra tại Singapore.",
+    ]
+    query = "hoi nghi thuong dinh ha noi"
+    assert covering_passage(passages, query, prefer=1) == 0
+    # A tie keeps the passage the search chose.
+    assert covering_passage(passages, "hoi nghi thuong dinh", prefer=1) == 1
+    assert covering_passage(passages, "", prefer=1) == 1

@@ -141,3 +141,17 @@ async def test_a_query_typed_in_one_burst_with_the_slash_is_kept(make_app: MakeA
         await settle(pilot)
         assert screen.query_one("#search", Input).value == "dac"
         assert screen.search.active
+
+
+async def test_enter_opens_the_passage_holding_the_whole_query(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "hoi nghi thuong dinh ha noi")
+        await pilot.press("enter")
+        await settle(pilot)
+        article = screen.reader.article
+        assert article is not None
+        current = article.passages[screen.reader.cursor].text
+        assert "hội nghị thượng đỉnh" in current and "Hà Nội" in current

@@ -24,6 +24,7 @@ __all__ = [
     "Spans",
     "TokenMatcher",
     "best_passage",
+    "covering_passage",
     "make_snippet",
     "match_spans",
     "matcher_for",
@@ -155,6 +156,35 @@ def best_passage(passages: Sequence[str], query: str | TokenMatcher) -> int | No
         if score > best_score:
             best, best_score = index, score
     return best
+
+
+def covering_passage(
+    passages: Sequence[str], query: str | TokenMatcher, prefer: int | None = None
+) -> int | None:
+    """The passage that holds the most distinct query words (``prefer`` wins ties).
+
+    A search hit's passage is where its best alignment lies; when the query's
+    words are split in the text ("hội nghị thượng đỉnh tại Hà Nội" for "hoi nghi
+    thuong dinh ha noi") several passages can align equally well, and the one
+    that also holds the rest of the query is the one to open at.
+    """
+    matcher = _matcher(query, *passages)
+    if not matcher:
+        return prefer
+    rules = [TokenMatcher([rule]) for rule in matcher.rules]
+    best, best_count = prefer, -1
+    if prefer is not None and 0 <= prefer < len(passages):
+        best_count = _coverage(passages[prefer], rules)
+    for index, text in enumerate(passages):
+        count = _coverage(text, rules)
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+def _coverage(text: str, rules: Sequence[TokenMatcher]) -> int:
+    tokens = {t[:MAX_TERM_CHARS] for t in TOKEN_RE.findall(folded_text(text).folded)}
+    return sum(1 for rule in rules if any(rule.quality(t) >= HIGHLIGHT_MIN for t in tokens))
 
 
 class _LazyTokens:

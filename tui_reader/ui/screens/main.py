@@ -275,13 +275,15 @@ class MainScreen(Screen[None]):
             return
         highlights = None
         if matcher is not None:
-            from tui_reader.search.highlight import match_spans
+            from tui_reader.search.highlight import covering_passage, match_spans
 
             title, passages = match_spans(article, matcher)
             highlights = Highlights(title, passages)
             if len(matcher.rules) > 1:
                 texts = [passage.text for passage in article.passages]
                 highlights = highlights.phrases_only(article.title, texts)
+                if focus_passage is not None:
+                    focus_passage = covering_passage(texts, matcher, prefer=focus_passage)
         self.app.call_from_thread(
             self._show_article,  # type: ignore[arg-type]
             meta,
