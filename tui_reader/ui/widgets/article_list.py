@@ -285,8 +285,3 @@ class ArticleList(ScrollView, can_focus=True):
         text.append_text(body)
         text.truncate(width, overflow="ellipsis")
         return text
-
-    def render_lines_for_test(self) -> list[str]:
-        """Plain text of the visible rows (used by tests and the screenshot script)."""
-        height = self.scrollable_content_region.height
-        return ["".join(s.text for s in self.render_line(y)) for y in range(height)]
