@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bookmarks.helpers import copy_seeds
+from tests.helpers import copy_seeds
 
 
 @pytest.fixture

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tui_reader.articles.model import Article
 from tui_reader.articles.parse import load_article
-from tui_reader.paths import seeds_dir
 
 #: One paragraph per line, no title line (the derived-title layout).
 PLAIN = "000_3e0ed1ba5c5dd459.txt"
 #: Title, blank-line separated paragraphs, a caption, a byline and a source line.
 ZNEWS = "004_43a67dcebbb22425.txt"
 NEW_PARAGRAPH = "Đoạn văn mới được thêm vào bài để kiểm tra việc neo lại dấu trang sau khi sửa."
-
-
-def copy_seeds(target: Path) -> Path:
-    """A fresh copy of the bundled seeds in ``target`` (created); returns ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(seeds_dir().glob("*.txt")):
-        shutil.copy(path, target / path.name)
-    return target
 
 
 def replace_once(path: Path, old: str, new: str) -> Article:

@@ -6,7 +6,8 @@ import multiprocessing
 from pathlib import Path
 
 from tests.bookmarks import workers
-from tests.bookmarks.helpers import PLAIN, ZNEWS, copy_seeds
+from tests.bookmarks.helpers import PLAIN, ZNEWS
+from tests.helpers import copy_seeds
 from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.resolve import resolve
 from tui_reader.store.state import StateStore

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bookmarks.helpers import PLAIN, ZNEWS, copy_seeds
+from tests.bookmarks.helpers import PLAIN, ZNEWS
+from tests.helpers import copy_seeds
 from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import new_bookmark
 from tui_reader.bookmarks.export import (

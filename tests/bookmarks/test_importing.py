@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bookmarks.helpers import NEW_PARAGRAPH, PLAIN, ZNEWS, copy_seeds, index_of, replace_once
+from tests.bookmarks.helpers import NEW_PARAGRAPH, PLAIN, ZNEWS, index_of, replace_once
+from tests.helpers import copy_seeds
 from tui_reader.articles.listing import refresh_listing
 from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import new_bookmark

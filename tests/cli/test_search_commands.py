@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import copy_seeds
 from tui_reader.cli import main
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -15,11 +15,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for seed in SEEDS.glob("*.txt"):
-        shutil.copy2(seed, folder / seed.name)
-    return folder
+    return copy_seeds(tmp_path / "corpus")
 
 
 def test_index_reports_counts_then_nothing_to_do(corpus: Path, tmp_path: Path,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import copy_seeds
 from tui_reader.articles.corpus import FileEntry, scan_corpus
 from tui_reader.search.index import IndexBuilder, IndexStats
 
@@ -46,10 +47,7 @@ def baomoi_sample(folder: Path, count: int) -> list[str]:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """The seeds plus a few hand-written articles."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for seed in SEEDS.glob("*.txt"):
-        shutil.copy2(seed, folder / seed.name)
+    folder = copy_seeds(tmp_path / "corpus")
     write_article(
         folder, "phrase.txt", "Tin tức thời sự",
         "Hội nghị thượng đỉnh diễn ra tại Hà Nội trong hai ngày.",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import copy_seeds
 from tui_reader.ui.app import AppConfig, ReaderApp
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -18,9 +18,7 @@ MakeApp = Callable[..., ReaderApp]
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A private copy of the seeds, so a test may add, edit or move files."""
-    target = tmp_path / "corpus"
-    shutil.copytree(SEEDS, target)
-    return target
+    return copy_seeds(tmp_path / "corpus")
 
 
 @pytest.fixture
