@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 import time
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
@@ -14,22 +12,15 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import var
 from textual.screen import Screen
 
+from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.keymap import load_keymap
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
 
-
-@dataclass(frozen=True, slots=True)
-class AppConfig:
-    """Everything the app needs to know before it starts."""
-
-    roots: tuple[Path, ...]
-    data_dir: Path
-    cache_dir: Path
-    corpus_label: str
-    config_dir: Path | None = None
+__all__ = ["AppConfig", "ReaderApp", "write_crash_log"]
 
 
 def write_crash_log(folder: Path, details: str) -> Path | None:
@@ -53,6 +44,9 @@ class ReaderApp(App[None]):
         Binding("question_mark", "help", "Keys", id="app.help"),
     ]
 
+    save_problem: var[str] = var("")
+    """Why changes cannot be saved right now (empty when they can); screens watch it."""
+
     def __init__(self, config: AppConfig) -> None:
         # Worker processes (cold listing, pyvi segmentation) need multiprocessing's
         # resource tracker; it cannot start once Textual has replaced sys.stderr.
@@ -61,9 +55,9 @@ class ReaderApp(App[None]):
         self.config = config
         self.store = AppState(config.data_dir)
         self._quit_warned = False
-        self.stopping = threading.Event()
-        """Set when the app is closing, so background indexing stops promptly."""
         self.crash_log: Path | None = None
+        self.main_screen = MainScreen(config, self.store)
+        """The list and reader, the bottom of the screen stack."""
 
     def on_mount(self) -> None:
         if self.config.config_dir is not None:
@@ -73,16 +67,13 @@ class ReaderApp(App[None]):
                 self.notify(problem, severity="warning", timeout=10, markup=False)
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=15, markup=False)
-        self.push_screen(MainScreen())
+        self.push_screen(self.main_screen)
         self.set_interval(2, self._check_saves)
         self.set_interval(20, self._retry_saves)
 
     def _check_saves(self) -> None:
-        """Show, or clear, the warning that state cannot be saved right now."""
-        problem = self.store.save_problem
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.status.warning = f"not saving: {problem}" if problem else ""
+        """Publish, or clear, why state cannot be saved right now."""
+        self.save_problem = self.store.save_problem or ""
 
     def _retry_saves(self) -> None:
         if self.store.save_problem:
@@ -98,23 +89,21 @@ class ReaderApp(App[None]):
         """The command palette (ctrl+p): the app's own commands beside Textual's."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Keys", "Show every key of tui-reader (?)", self.action_help)
-        if isinstance(screen, MainScreen):
+        if screen is self.main_screen:
             yield SystemCommand(
                 "Unread only",
                 "Show only unread articles, or all again (u)",
-                screen.action_toggle_unread_only,
+                self.main_screen.action_toggle_unread_only,
             )
             yield SystemCommand(
                 "Skipped files",
                 "List the files that could not be read (S)",
-                screen.action_show_skipped,
+                self.main_screen.action_show_skipped,
             )
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit; warn once if changes cannot be saved."""
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.save_state()
+        self.main_screen.save_state()
         if not self.store.retry_pending() and not self._quit_warned:
             self._quit_warned = True
             self.notify(
@@ -146,5 +135,5 @@ class ReaderApp(App[None]):
         self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
-        self.stopping.set()
+        self.main_screen.stopping.set()
         self.store.close()

@@ -7,6 +7,7 @@ results come back as calls on this screen.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,24 +20,26 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
 from tui_reader.store.bookmarks import Bookmark
+from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
+from tui_reader.ui.state import AppState
 from tui_reader.ui.widgets.article_list import ArticleList, RowSnippet
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
+from tui_reader.ui.widgets.search_bar import SearchBar
 from tui_reader.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tui_reader.search.engine import SearchResults
     from tui_reader.search.highlight import TokenMatcher
     from tui_reader.search.index import IndexBuilder
-    from tui_reader.ui.app import ReaderApp
 
 
 SMALL_CORPUS = 200
@@ -70,12 +73,25 @@ class MainScreen(Screen[None]):
     bookmarked_only: var[bool] = var(False)
     """Show only articles with bookmarks."""
 
-    def __init__(self) -> None:
+    # What the status line shows (bound into StatusBar with data_bind).
+    article_count: var[int] = var(0)
+    unread_count: var[int] = var(0)
+    skipped_count: var[int] = var(0)
+    scanning: var[bool] = var(False)
+    search_info: var[str] = var("")
+    index_label: var[str] = var("")
+    save_warning: var[str] = var("")
+    """Why changes are not being saved right now (empty when they are)."""
+
+    def __init__(self, config: AppConfig, state: AppState) -> None:
         super().__init__()
+        self.config = config
+        self.state = state
+        self.stopping = threading.Event()
+        """Set when the screen goes away, so background indexing stops promptly."""
         self.listing = Listing()
         self.open_meta: ArticleMeta | None = None
         self._save_timer: Timer | None = None
-        self._search_timer: Timer | None = None
         self._paths: dict[str, ArticleMeta] | None = None
         self._researched = 0.0
         self._focus_bookmark: str | None = None
@@ -87,24 +103,12 @@ class MainScreen(Screen[None]):
         self.marks: dict[int, Bookmark] = {}
         """The open article's bookmarks by passage index."""
 
-    @property
-    def reader_app(self) -> ReaderApp:
-        """The app, typed."""
-        from tui_reader.ui.app import ReaderApp
-
-        assert isinstance(self.app, ReaderApp)
-        return self.app
-
     def compose(self) -> ComposeResult:
-        store = self.reader_app.store
+        store = self.state
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
-                yield Input(
-                    placeholder="/ search: ha noi, hoi nghi thuong dinh…",
-                    id="search",
-                    select_on_focus=False,
-                )
+                yield SearchBar(placeholder="/ search: ha noi, hoi nghi thuong dinh…", id="search")
                 yield ArticleList(
                     read_keys=store.read_keys_cache,
                     bookmark_counts=store.bookmark_counts_cache,
@@ -112,7 +116,17 @@ class MainScreen(Screen[None]):
                 )
                 yield Static("", id="list-empty", markup=False)
             yield ReadingPane(id="reader")
-        yield StatusBar(id="status")
+        yield StatusBar(id="status").data_bind(
+            MainScreen.article_count,
+            MainScreen.unread_count,
+            MainScreen.skipped_count,
+            MainScreen.scanning,
+            MainScreen.unread_only,
+            MainScreen.bookmarked_only,
+            MainScreen.search_info,
+            MainScreen.index_label,
+            warning=MainScreen.save_warning,
+        )
         yield Footer()
 
     @property
@@ -130,8 +144,13 @@ class MainScreen(Screen[None]):
         """The status line."""
         return self.query_one("#status", StatusBar)
 
+    @property
+    def search_bar(self) -> SearchBar:
+        """The search bar."""
+        return self.query_one("#search", SearchBar)
+
     def on_mount(self) -> None:
-        config = self.reader_app.config
+        config = self.config
         self.title = "tui-reader"
         self.sub_title = config.corpus_label
         self.reader.compose_placeholder("Select an article and press Enter to read it.")
@@ -143,15 +162,22 @@ class MainScreen(Screen[None]):
             # Re-check the corpus once the list is on screen: the scan holds the GIL.
             self.set_timer(0.25, self.refresh_corpus)
         else:
-            self.status.scanning = True
+            self.scanning = True
             self.refresh_corpus()
+        self.watch(self.app, "save_problem", self._save_problem_changed)
+
+    def on_unmount(self) -> None:
+        self.stopping.set()
+
+    def _save_problem_changed(self, problem: str) -> None:
+        self.save_warning = f"not saving: {problem}" if problem else ""
 
     # --- listing ---------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="listing", exit_on_error=False)
     def refresh_corpus(self) -> None:
         """Scan the corpus and read new or changed files, streaming a cold start in."""
-        config = self.reader_app.config
+        config = self.config
         streaming = not self.listing.articles
 
         def on_batch(batch: list[ArticleMeta]) -> None:
@@ -159,7 +185,7 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._append_batch, batch)
 
         listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
-        counts = self.reader_app.store.reconcile_bookmarks(listing.articles)
+        counts = self.state.reconcile_bookmarks(listing.articles)
         self.app.call_from_thread(self._apply_listing, listing, checked=True, counts=counts)
         self.app.call_from_thread(self.index_corpus)
 
@@ -167,26 +193,26 @@ class MainScreen(Screen[None]):
         self.listing.articles.extend(batch)
         if not self.unread_only:
             self.article_list.append_rows(batch)
-        self.status.article_count = len(self.listing.articles)
-        read = self.reader_app.store.read_keys_cache
-        self.status.unread_count += sum(1 for meta in batch if meta.key not in read)
+        self.article_count = len(self.listing.articles)
+        read = self.state.read_keys_cache
+        self.unread_count += sum(1 for meta in batch if meta.key not in read)
         self._update_empty()
 
     def _apply_listing(
         self, listing: Listing, *, checked: bool = False, counts: dict[str, int] | None = None
     ) -> None:
         if counts is not None:
-            self.reader_app.store.set_bookmark_counts(counts)
+            self.state.set_bookmark_counts(counts)
         self.listing = listing
         self.corpus_checked = self.corpus_checked or checked
-        self.status.scanning = False
-        self.status.article_count = len(listing.articles)
-        self.status.skipped_count = len(listing.skipped)
+        self.scanning = False
+        self.article_count = len(listing.articles)
+        self.skipped_count = len(listing.skipped)
         self._show_rows()
 
     def _visible_rows(self) -> list[ArticleMeta]:
         rows = self.listing.articles
-        store = self.reader_app.store
+        store = self.state
         if self.unread_only:
             read = store.read_keys_cache
             rows = [meta for meta in rows if meta.key not in read]
@@ -211,31 +237,29 @@ class MainScreen(Screen[None]):
             empty.display = False
             return
         empty.display = True
-        if self.status.scanning:
+        if self.scanning:
             empty.update("Reading the corpus…")
         elif self.bookmarked_only and self.listing.articles:
             empty.update("No bookmarked articles here. Press f to show all articles.")
         elif self.unread_only and self.listing.articles:
             empty.update("Everything here is read. Press u to show all articles.")
         else:
-            roots = ", ".join(str(root) for root in self.reader_app.config.roots)
+            roots = ", ".join(str(root) for root in self.config.roots)
             skipped = len(self.listing.skipped)
             note = f" {skipped} file(s) could not be read: press S to see why." if skipped else ""
             empty.update(f"No articles found in {roots}.\ntui-reader reads .txt files.{note}")
 
     def _update_status_counts(self) -> None:
-        read = self.reader_app.store.read_keys_cache
-        self.status.unread_count = sum(1 for m in self.listing.articles if m.key not in read)
+        read = self.state.read_keys_cache
+        self.unread_count = sum(1 for m in self.listing.articles if m.key not in read)
 
     def watch_unread_only(self, _value: bool) -> None:
         if self.is_mounted:
             self._show_rows()
-            self.status.unread_only = self.unread_only
 
     def watch_bookmarked_only(self, _value: bool) -> None:
         if self.is_mounted:
             self._show_rows()
-            self.status.bookmarked_only = self.bookmarked_only
 
     # --- opening ---------------------------------------------------------------
 
@@ -302,7 +326,7 @@ class MainScreen(Screen[None]):
         focus_passage: int | None,
         highlights: Highlights | None = None,
     ) -> None:
-        store = self.reader_app.store
+        store = self.state
         self.open_meta = meta
         scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
         self.marks, orphaned = store.article_bookmarks(article)
@@ -326,7 +350,7 @@ class MainScreen(Screen[None]):
             highlights=highlights,
         )
         if highlights is not None and self.reader.match_count:
-            self.status.search_info = self._match_info()
+            self.search_info = self._match_info()
         store.set_read(meta.key, True)
         if article.key != meta.key:
             store.set_read(article.key, True)
@@ -342,7 +366,7 @@ class MainScreen(Screen[None]):
 
     def _save_position(self) -> None:
         if self.open_meta is not None and self.reader.article is not None:
-            self.reader_app.store.set_scroll_offset(self.open_meta.key, self.reader.scroll_y)
+            self.state.set_scroll_offset(self.open_meta.key, self.reader.scroll_y)
 
     def save_state(self) -> None:
         """Remember where the reader is before the app goes away."""
@@ -359,7 +383,7 @@ class MainScreen(Screen[None]):
         meta = self._target()
         if meta is None:
             return
-        store = self.reader_app.store
+        store = self.state
         store.set_read(meta.key, meta.key not in store.read_keys_cache)
         self.article_list.refresh_marks()
         self._update_status_counts()
@@ -381,7 +405,7 @@ class MainScreen(Screen[None]):
         article = self.reader.article
         if article is None or not article.passages:
             return
-        store = self.reader_app.store
+        store = self.state
         index = self.reader.cursor
         existing = self.marks.pop(index, None)
         if existing is not None:
@@ -408,7 +432,7 @@ class MainScreen(Screen[None]):
         def save(note: str | None) -> None:
             if note is None or note == mark.note:
                 return
-            self.reader_app.store.update_note(mark, note)
+            self.state.update_note(mark, note)
             self.marks[index] = replace(mark, note=note)
             self.notify("Note saved.", markup=False)
 
@@ -430,50 +454,38 @@ class MainScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Escape: leave the search (back to the full list), or go back to the list."""
-        search = self.query_one("#search", Input)
-        if self.search.active or search.value:
-            search.value = ""
+        if self.search.active or self.search_bar.value:
+            self.search_bar.clear_query()
             self._end_search()
         self.article_list.focus()
 
     # --- search ------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        self.set_focus(self.query_one("#search", Input))
+        self.set_focus(self.search_bar)
 
-    @on(Input.Changed, "#search")
-    def _query_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if not event.value.strip():
-            self._end_search()
-            return
-        # Debounced: a fast typist starts one search per pause, not one per key.
-        self._search_timer = self.set_timer(0.12, lambda: self._start_search(event.value))
+    @on(SearchBar.Query)
+    def _query_changed(self, event: SearchBar.Query) -> None:
+        self._start_search(event.query)
 
-    @on(Input.Submitted, "#search")
-    def _query_submitted(self, _event: Input.Submitted) -> None:
+    @on(SearchBar.Cleared)
+    def _query_cleared(self, _event: SearchBar.Cleared) -> None:
+        self._end_search()
+
+    @on(SearchBar.Leave)
+    def _leave_search(self, _event: SearchBar.Leave) -> None:
+        self.article_list.focus()
+
+    @on(SearchBar.Submitted, "#search")
+    def _query_submitted(self, _event: SearchBar.Submitted) -> None:
         if self.search.active and self.article_list.rows:
             self.article_list.focus()
             self.article_list.action_open()
 
     def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#search", Input)
-        searching = self.focused is search  # (has_focus lags until the focus event)
-        if event.key == "slash" and not searching and self.focused is not None:
-            # Focus the search bar at once rather than through the binding, which runs
-            # late; keys typed in the same burst were already sent to the old focus
-            # and arrive here next, where they are put into the query.
+        if self.search_bar.route(event, self.focused):
             event.stop()
             event.prevent_default()
-            self.set_focus(search)
-        elif searching and event.key == "down":
-            event.stop()
-            self.article_list.focus()
-        elif searching and event.is_printable and event.character:
-            event.stop()
-            event.prevent_default()
-            search.insert_text_at_cursor(event.character)
 
     def _start_search(self, query: str) -> None:
         self.search.sequence += 1
@@ -492,10 +504,10 @@ class MainScreen(Screen[None]):
 
     def _search_waiting(self, query: str) -> None:
         self.search.pending = query
-        self.status.search_info = "The search index is loading… results follow"
+        self.search_info = "The search index is loading… results follow"
 
     def _show_results(self, results: SearchResults, sequence: int) -> None:
-        if sequence != self.search.sequence or not self.query_one("#search", Input).value.strip():
+        if sequence != self.search.sequence or not self.search_bar.value.strip():
             return  # A newer query was typed meanwhile: never show stale results.
         by_path = self._by_path()
         rows: list[ArticleMeta] = []
@@ -507,7 +519,7 @@ class MainScreen(Screen[None]):
             snippets.append(snippet.starting_near_match())
         self.search.show(results)
         self.article_list.set_rows(rows, snippets)
-        self.status.search_info = self.search.summary()
+        self.search_info = self.search.summary()
         self._update_empty()
 
     def _by_path(self) -> dict[str, ArticleMeta]:
@@ -516,12 +528,11 @@ class MainScreen(Screen[None]):
         return self._paths
 
     def _end_search(self) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
+        self.search_bar.cancel_pending()
         self.search.sequence += 1
         was_active = self.search.active
         self.search.clear()
-        self.status.search_info = ""
+        self.search_info = ""
         if was_active:
             self._show_rows()
 
@@ -532,11 +543,11 @@ class MainScreen(Screen[None]):
 
     def action_next_match(self) -> None:
         if self.reader.jump_match(+1):
-            self.status.search_info = self._match_info()
+            self.search_info = self._match_info()
 
     def action_previous_match(self) -> None:
         if self.reader.jump_match(-1):
-            self.status.search_info = self._match_info()
+            self.search_info = self._match_info()
 
     # --- indexing -------------------------------------------------------------------
 
@@ -549,7 +560,7 @@ class MainScreen(Screen[None]):
         from tui_reader.articles.corpus import FileEntry
         from tui_reader.search.index import IndexBuilder, index_dir_for
 
-        config = self.reader_app.config
+        config = self.config
         if self.builder is None:
             # A small corpus is indexed in this process: starting workers would cost more.
             workers = 0 if len(self.listing.articles) < SMALL_CORPUS else None
@@ -570,28 +581,28 @@ class MainScreen(Screen[None]):
                 last = now
                 self.app.call_from_thread(self._index_progress, done, total)
 
-        stats = self.builder.update(files, progress=progress, cancel=self.reader_app.stopping)
+        stats = self.builder.update(files, progress=progress, cancel=self.stopping)
         self.app.call_from_thread(self._index_done, stats.rebuilt)
 
     def _index_progress(self, done: int, total: int) -> None:
         self.status.show_progress(done, total)
         searchable = self.builder.snapshot().indexed if self.builder is not None else 0
-        self.status.index_label = f"indexing, {searchable:,} searchable" if done < total else ""
+        self.index_label = f"indexing, {searchable:,} searchable" if done < total else ""
         # Results over a partial index are refreshed as more becomes searchable.
         results = self.search.results
         now = time.monotonic()
         if results is not None and searchable > results.indexed and now - self._researched > 2:
             self._researched = now
-            self._start_search(self.query_one("#search", Input).value)
+            self._start_search(self.search_bar.value)
 
     def _index_done(self, rebuilt: str | None) -> None:
         self.status.show_progress(1, 1)
-        self.status.index_label = ""
+        self.index_label = ""
         if rebuilt:
             self.notify(f"The search {rebuilt}.", severity="warning", markup=False)
-        search = self.query_one("#search", Input)
-        if self.search.active and search.value.strip():
-            self._start_search(search.value)
+        query = self.search_bar.value
+        if self.search.active and query.strip():
+            self._start_search(query)
 
     def action_open_source(self) -> None:
         article = self.reader.article
@@ -605,7 +616,7 @@ class MainScreen(Screen[None]):
         """Open the bookmarks screen."""
         from tui_reader.ui.screens.bookmarks import BookmarksScreen
 
-        self.app.push_screen(BookmarksScreen(self.reader_app.store, self.open_bookmark))
+        self.app.push_screen(BookmarksScreen(self.state, self.open_bookmark))
 
     def open_bookmark(self, mark: Bookmark) -> None:
         """Open a bookmark's article with its passage current (found again if the file changed)."""
