@@ -67,3 +67,22 @@ def test_wheel_ships_the_seeds_byte_for_byte(tmp_path: Path) -> None:
         for seed in (REPO / "seeds").glob("*.txt"):
             assert archive.read(f"tui_reader/seeds/{seed.name}") == seed.read_bytes()
         assert "tui_reader/ui/reader.tcss" in archive.namelist()
+
+
+def test_configured_corpus_is_the_default_and_a_missing_one_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_user_dirs: dict[str, Path]
+) -> None:
+    config = isolated_user_dirs["config"] / "config.toml"
+    config.write_text(f'corpus = ["{tmp_path / "gone"}"]\n', encoding="utf-8")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / "gone") in err
+    assert str(config) in err
+
+
+def test_help_names_the_config_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "config.toml" in out
+    assert "TUI_READER_CONFIG_DIR" in out

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import copy_seeds
+from tui_reader.config import load_settings
 from tui_reader.ui.app import AppConfig, ReaderApp
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -23,14 +24,18 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_app(isolated_user_dirs: dict[str, Path]) -> MakeApp:
-    """Build an app on a corpus with the isolated data and cache dirs."""
+    """Build an app on a corpus with the isolated data, cache and config dirs."""
 
     def build(*roots: Path, label: str = "sample articles") -> ReaderApp:
+        loaded = load_settings(isolated_user_dirs["config"])
         config = AppConfig(
             roots=tuple(roots) or (SEEDS,),
             data_dir=isolated_user_dirs["data"],
             cache_dir=isolated_user_dirs["cache"],
             corpus_label=label,
+            config_dir=isolated_user_dirs["config"],
+            settings=loaded.settings,
+            setting_problems=loaded.problems,
         )
         return ReaderApp(config)
 

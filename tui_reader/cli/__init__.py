@@ -50,7 +50,8 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config-dir",
         type=Path,
-        help="where keymap.toml is read from (env TUI_READER_CONFIG_DIR)",
+        help="where config.toml and keymap.toml are read from (env TUI_READER_CONFIG_DIR; "
+        f"default {config_dir()})",
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     return parser
@@ -66,11 +67,17 @@ def corpus_label(roots: Sequence[Path]) -> str:
 def run_app(argv: list[str]) -> int:
     """Parse the app's arguments, check the paths, and run the app."""
     args = app_parser().parse_args(argv)
-    roots: list[Path] = args.paths or [seeds_dir()]
+    from tui_reader.config import load_settings
+
+    settings_dir = config_dir(args.config_dir)
+    loaded = load_settings(settings_dir)
+    configured = list(loaded.settings.corpus_paths())
+    roots: list[Path] = args.paths or configured or [seeds_dir()]
     missing = [p for p in roots if not p.expanduser().exists()]
     if missing:
+        where = "" if args.paths else f" (corpus in {loaded.path})"
         for path in missing:
-            print(f"tui-reader: no such file or folder: {path}", file=sys.stderr)
+            print(f"tui-reader: no such file or folder: {path}{where}", file=sys.stderr)
         return 2
     from tui_reader.ui.app import AppConfig, ReaderApp
 
@@ -78,8 +85,10 @@ def run_app(argv: list[str]) -> int:
         roots=tuple(p.expanduser().absolute() for p in roots),
         data_dir=data_dir(args.data_dir),
         cache_dir=cache_dir(args.cache_dir),
-        corpus_label="sample articles" if not args.paths else corpus_label(roots),
-        config_dir=config_dir(args.config_dir),
+        corpus_label="sample articles" if roots == [seeds_dir()] else corpus_label(roots),
+        config_dir=settings_dir,
+        settings=loaded.settings,
+        setting_problems=loaded.problems,
     )
     app = ReaderApp(config)
     app.run()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Iterable
+from dataclasses import replace
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
@@ -15,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
 
+from tui_reader.config import save_settings
 from tui_reader.ui.app_config import AppConfig
-from tui_reader.ui.keymap import load_keymap
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
 
@@ -56,20 +57,51 @@ class ReaderApp(App[None]):
         self.store = AppState(config.data_dir)
         self._quit_warned = False
         self.crash_log: Path | None = None
+        self.settings = config.settings
+        """The settings in force; changes made in the app are saved to config.toml."""
         self.main_screen = MainScreen(config, self.store)
         """The list and reader, the bottom of the screen stack."""
 
     def on_mount(self) -> None:
-        if self.config.config_dir is not None:
-            keymap, problem = load_keymap(self.config.config_dir)
-            self.set_keymap(keymap)
-            if problem:
-                self.notify(problem, severity="warning", timeout=10, markup=False)
+        for problem in self.config.setting_problems:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
+        self._apply_settings()
         for notice in self.store.notices:
             self.notify(notice, severity="warning", timeout=15, markup=False)
         self.push_screen(self.main_screen)
         self.set_interval(2, self._check_saves)
         self.set_interval(20, self._retry_saves)
+
+    def _apply_settings(self) -> None:
+        """Install the keymap and theme from the settings, then save theme changes."""
+        settings = self.settings
+        if settings.keymap:
+            self.set_keymap(dict(settings.keymap))
+        if settings.theme:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                self.notify(
+                    f"Unknown theme {settings.theme!r} in config.toml; using {self.theme}. "
+                    "Pick one with ctrl+p → Theme.",
+                    severity="warning",
+                    timeout=10,
+                    markup=False,
+                )
+        self.watch(self, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, theme: str) -> None:
+        if theme != self.settings.theme:
+            self.update_settings(theme=theme)
+
+    def update_settings(self, **changes: object) -> None:
+        """Change settings now and save them to config.toml; a failure is shown, not raised."""
+        self.settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        if self.config.config_dir is None:
+            return
+        problem = save_settings(self.config.config_dir, self.settings, *changes)
+        if problem:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
 
     def _check_saves(self) -> None:
         """Publish, or clear, why state cannot be saved right now."""

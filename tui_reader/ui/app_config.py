@@ -6,8 +6,10 @@ without importing the app.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tui_reader.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,3 +21,8 @@ class AppConfig:
     cache_dir: Path
     corpus_label: str
     config_dir: Path | None = None
+    """Where config.toml and keymap.toml are; None: settings are not saved."""
+    settings: Settings = field(default_factory=Settings)
+    """What config.toml said at start."""
+    setting_problems: tuple[str, ...] = ()
+    """What was wrong with the settings files, shown once the app is up."""
