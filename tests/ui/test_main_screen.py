@@ -165,21 +165,6 @@ async def test_markup_in_articles_is_shown_as_typed(make_app: MakeApp, tmp_path:
         assert "␛[31m" in body
 
 
-async def test_help_screen_lists_keys(make_app: MakeApp) -> None:
-    app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "HelpScreen"
-        shown = " ".join(str(w.render()) for w in pilot.app.screen.query("Static"))
-        assert "Toggle read / unread" in shown
-        assert "Quit" in shown
-        await pilot.press("escape")
-        await pilot.pause()
-        main_screen(pilot)
-
-
 async def test_only_web_links_are_opened(
     make_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

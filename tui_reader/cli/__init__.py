@@ -14,7 +14,7 @@ from pathlib import Path
 from tui_reader import __version__
 from tui_reader.paths import cache_dir, config_dir, data_dir, seeds_dir
 
-SUBCOMMANDS = ("index", "search", "bookmarks")
+SUBCOMMANDS = ("index", "search", "bookmarks", "keys")
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -25,7 +25,8 @@ def app_parser() -> argparse.ArgumentParser:
         epilog=(
             "Headless commands: 'tui-reader index [PATH...]' builds the search index, "
             "'tui-reader search --corpus PATH QUERY' searches it, "
-            "'tui-reader bookmarks export|import|list' moves bookmarks in and out. "
+            "'tui-reader bookmarks export|import|list' moves bookmarks in and out, "
+            "'tui-reader keys' lists every key and its binding id (checks your keymap). "
             "Each has its own --help."
         ),
     )
@@ -102,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui_reader.cli.bookmarks_commands import bookmarks_main
 
         return bookmarks_main(args[1:])
+    if args and args[0] == "keys":
+        from tui_reader.cli.keys_command import keys_main
+
+        return keys_main(args[1:])
     if args and args[0] in SUBCOMMANDS:
         from tui_reader.cli import search_commands
 

@@ -40,9 +40,29 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "tui-reader"
+    HELP_SECTION = "Anywhere"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="app.quit",
+            tooltip="Quit, from any screen",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
+            id="app.palette",
+            tooltip="Command palette: every action, by name",
+        ),
+        Binding(
+            "question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"
+        ),
     ]
 
     save_problem: var[str] = var("")
@@ -76,7 +96,11 @@ class ReaderApp(App[None]):
         """Install the keymap and theme from the settings, then save theme changes."""
         settings = self.settings
         if settings.keymap:
-            self.set_keymap(dict(settings.keymap))
+            from tui_reader.ui.keymap import keymap_problems, valid_keymap
+
+            self.set_keymap(valid_keymap(settings.keymap))
+            for problem in keymap_problems(settings.keymap):
+                self.notify(problem, severity="warning", timeout=15, markup=False)
         if settings.theme:
             if settings.theme in self.available_themes:
                 self.theme = settings.theme
@@ -115,7 +139,7 @@ class ReaderApp(App[None]):
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette (ctrl+p): the app's own commands beside Textual's."""

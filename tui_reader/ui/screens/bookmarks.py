@@ -71,8 +71,9 @@ def field_spans(mark: Bookmark, spans: Spans) -> tuple[Spans, Spans, Spans]:
 class BookmarksScreen(Screen[None]):
     """List, filter, open, delete (with undo) and export bookmarks."""
 
+    HELP_SECTION = "Bookmarks screen"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="bookmarks.back"),
+        Binding("escape,q", "back", "Back", id="bookmarks.back"),
         Binding("enter", "open", "Open", id="bookmarks.open"),
         Binding("d", "delete", "Delete", id="bookmarks.delete"),
         Binding("u", "undo", "Undo delete", id="bookmarks.undo"),
@@ -223,6 +224,7 @@ class BookmarksScreen(Screen[None]):
 class ExportScreen(ModalScreen[str | None]):
     """Ask where to export; the extension picks the format (.json, else Markdown)."""
 
+    HELP_SECTION = "Export dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
     ]

@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 class NoteScreen(ModalScreen[str | None]):
     """Edit a note; Enter saves (the text, possibly empty), Escape cancels (None)."""
 
+    HELP_SECTION = "Note dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]

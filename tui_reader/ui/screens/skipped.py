@@ -18,6 +18,7 @@ from tui_reader.articles.model import SkippedFile
 class SkippedScreen(ModalScreen[None]):
     """Why each skipped file was skipped; file names are shown as data, not markup."""
 
+    HELP_SECTION = "Skipped files"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,S", "dismiss", "Close", id="skipped.close"),
     ]

@@ -54,14 +54,15 @@ class RowSnippet:
 class ArticleList(ScrollView, can_focus=True):
     """A scrollable, keyboard and mouse driven list of articles."""
 
+    HELP_SECTION = "Article list"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open", id="list.open", tooltip="Open the selected article"),
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("home,g", "first", "Top", show=False, id="list.top"),
         Binding("end,G", "last", "Bottom", show=False, id="list.bottom"),
-        Binding("enter", "open", "Open", id="list.open"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

@@ -93,6 +93,7 @@ class PassageView(Static):
 class ReadingPane(VerticalScroll, can_focus=True):
     """Shows the open article; scrolls with the keyboard and the mouse."""
 
+    HELP_SECTION = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "next_passage", "Next passage", show=False, id="reader.down"),
         Binding("up,k", "previous_passage", "Previous passage", show=False, id="reader.up"),

@@ -10,8 +10,10 @@ burst as ``/`` (see :meth:`SearchBar.route`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
@@ -22,6 +24,13 @@ DEBOUNCE_SECONDS = 0.12
 
 class SearchBar(Input):
     """A one-line query box above the article list."""
+
+    HELP_SECTION = "Search bar"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "submit", "Open", show=False, id="search.open", tooltip="Open the first result"
+        ),
+    ]
 
     @dataclass
     class Query(Message):
