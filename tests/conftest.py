@@ -28,6 +28,9 @@ def isolated_user_dirs(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(dirs["config"]))
     monkeypatch.setenv("HOME", str(dirs["home"]))
     yield dirs
+    from tui_reader import logs
+
+    logs.shutdown()  # never keep logging into a finished test's dir
 
 
 @pytest.fixture

@@ -49,3 +49,41 @@ def test_length_preserved_idempotent_and_safe(text: str) -> None:
     assert UNSAFE.search(shown) is None
     # Characters that were safe stay where they were, so offsets stay valid.
     assert all(a == b for a, b in zip(text, shown, strict=True) if not UNSAFE.match(a))
+
+
+# --- the choke point for outside text: one-line output, names, foreign values -------------
+
+from tui_reader.articles.sanitize import outside, safe_line, safe_name  # noqa: E402
+
+HOSTILE = "\x1b]52;c;aGk=\x07\x1b]2;pwn\x07\x1b[2J\x1bP+q\x1b\\\x9b31m\u202eabc"
+
+
+def test_safe_line_keeps_one_line() -> None:
+    forged = "real.txt\n  1. forged result\u2028x"
+    shown = safe_line(forged)
+    assert "\n" not in shown and "\u2028" not in shown
+    assert shown == "real.txt␤  1. forged result␤x"
+    assert len(shown) == len(forged)
+    assert safe_line(shown) == shown
+
+
+def test_safe_line_neutralises_every_escape() -> None:
+    shown = safe_line(HOSTILE)
+    assert UNSAFE.search(shown) is None and "\x1b" not in shown
+    assert shown.startswith("␛]52;c;aGk=␇")
+
+
+def test_safe_name_takes_bytes_and_undecodable_names() -> None:
+    assert safe_name(b"tin\xffmoi\n.txt") == "tin\ufffdmoi␤.txt"
+    from pathlib import Path
+
+    assert safe_name(Path("/tmp/a\x1b]2;x\x07")) == "/tmp/a␛]2;x␇"
+
+
+def test_outside_survives_a_broken_str() -> None:
+    class Broken:
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+    assert outside(Broken()) == "<Broken>"
+    assert outside(OSError(f"bad {HOSTILE}"), one_line=True).count("␛") == 5

@@ -10,11 +10,10 @@ Entries are reused while a file's path, size and mtime are unchanged.
 from __future__ import annotations
 
 import hashlib
+import logging
 import marshal
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,9 @@ from tui_reader.articles.corpus import CorpusScan, FileEntry, scan_corpus
 from tui_reader.articles.decode import UnreadableFile, read_text
 from tui_reader.articles.model import ArticleMeta, SkippedFile, content_key
 from tui_reader.articles.parse import summarize
+from tui_reader.procs import worker_pool
+
+log = logging.getLogger(__name__)
 
 CACHE_VERSION = 2
 PARALLEL_THRESHOLD = 2000
@@ -135,19 +137,19 @@ def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
         yield _summarize_chunk(head)
         yield from map(_summarize_chunk, chunks)
         return
-    context = multiprocessing.get_context("spawn")
     workers = max(1, min(os.cpu_count() or 1, 4))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with worker_pool(workers) as pool:  # workers die with this process
             results = pool.map(_summarize_chunk, chunks)  # workers start meanwhile
             yield _summarize_chunk(head)
             head = []
             for chunk in results:
                 done += 1
                 yield chunk
-    except (OSError, ValueError, BrokenProcessPool):
+    except (OSError, ValueError, BrokenProcessPool) as err:
         # No worker processes here (sandbox, odd stdio): read the rest in this thread.
+        log.warning("listing workers unavailable (%s); reading in this thread", err)
         if head:
             yield _summarize_chunk(head)
         yield from map(_summarize_chunk, chunks[done:])

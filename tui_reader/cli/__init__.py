@@ -11,7 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui_reader import __version__
+from tui_reader import __version__, logs
+from tui_reader.articles.sanitize import safe_name
 from tui_reader.paths import cache_dir, config_dir, data_dir, seeds_dir
 
 SUBCOMMANDS = ("index", "search", "bookmarks", "keys")
@@ -78,7 +79,8 @@ def run_app(argv: list[str]) -> int:
     if missing:
         where = "" if args.paths else f" (corpus in {loaded.path})"
         for path in missing:
-            print(f"tui-reader: no such file or folder: {path}{where}", file=sys.stderr)
+            shown = f"{safe_name(path)}{safe_name(where)}"
+            print(f"tui-reader: no such file or folder: {shown}", file=sys.stderr)
         return 2
     from tui_reader.ui.app import AppConfig, ReaderApp
 
@@ -96,9 +98,21 @@ def run_app(argv: list[str]) -> int:
     return app.return_code or 0
 
 
+def _cache_flag(args: Sequence[str]) -> str | None:
+    """The ``--cache-dir`` given to a subcommand, read before its own parser runs."""
+    for i, arg in enumerate(args):
+        if arg == "--cache-dir" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--cache-dir="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the app or to a headless subcommand; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:  # the app sets up its log itself
+        logs.setup(cache_dir(_cache_flag(args)))
     if args and args[0] == "bookmarks":
         from tui_reader.cli.bookmarks_commands import bookmarks_main
 

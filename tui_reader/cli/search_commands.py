@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tui_reader.articles.corpus import CorpusScan, scan_corpus
-from tui_reader.articles.sanitize import safe_text
+from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.paths import cache_dir, seeds_dir
 from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
@@ -177,7 +177,7 @@ def _report(stats: IndexStats, scan: CorpusScan, folder: Path, out: TextIO) -> N
         print(f"  skipped {len(skipped):,} files: {listed}{more}", file=out)
     if stats.rebuilt:
         print(f"  note: {safe_text(stats.rebuilt)}", file=out)
-    print(f"  index: {safe_text(str(folder))}", file=out)
+    print(f"  index: {safe_line(str(folder))}", file=out)
 
 
 def _run(body: object) -> int:
@@ -188,7 +188,7 @@ def _run(body: object) -> int:
         assert isinstance(code, int)
         return code
     except _CommandError as err:
-        print(f"tui-reader: {err}", file=sys.stderr)
+        print(f"tui-reader: {safe_text(str(err))}", file=sys.stderr)
         return err.code
     except KeyboardInterrupt:
         print("tui-reader: interrupted; what was indexed so far is kept", file=sys.stderr)
@@ -242,7 +242,7 @@ def _as_json(results: SearchResults) -> str:
 
 
 def _as_text(results: SearchResults, out: TextIO) -> None:
-    query = safe_text(results.query)
+    query = safe_line(results.query)
     if not results.hits:
         print(f"“{query}”: no matches ({results.elapsed_ms:.1f} ms)", file=out)
         return
@@ -250,9 +250,9 @@ def _as_text(results: SearchResults, out: TextIO) -> None:
           f"({results.elapsed_ms:.1f} ms)", file=out)
     for rank, hit in enumerate(results.hits, start=1):
         where = "title" if hit.passage is None else f"passage {hit.passage}"
-        print(f"{rank:>3}. {safe_text(hit.title)}", file=out)
-        print(f"     {safe_text(hit.path)} · {where} · score {hit.score:.2f}", file=out)
-        print(f"     {safe_text(hit.snippet)}", file=out)
+        print(f"{rank:>3}. {safe_line(hit.title)}", file=out)
+        print(f"     {safe_line(hit.path)} · {where} · score {hit.score:.2f}", file=out)
+        print(f"     {safe_line(hit.snippet)}", file=out)
 
 
 def search_main(argv: list[str]) -> int:

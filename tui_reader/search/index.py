@@ -33,11 +33,10 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ import numpy.typing as npt
 
 from tui_reader.articles.corpus import FileEntry
 from tui_reader.paths import cache_dir
+from tui_reader.procs import LifelinePool, worker_pool
 from tui_reader.search.analysis import AnalyzedDoc, Unreadable, analyze_file, segment_stored
 from tui_reader.search.segment import (
     MAX_SEGMENT_DOCS,
@@ -720,14 +720,9 @@ def _frozen(mask: BoolArray) -> BoolArray:
     return mask
 
 
-@contextlib.contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool that never forks a threaded process (spawn is safe everywhere)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _pool(workers: int) -> contextlib.AbstractContextManager[LifelinePool]:
+    """A spawn process pool whose workers die with this process (:mod:`tui_reader.procs`)."""
+    return worker_pool(workers)
 
 
 def _analyze_batch(entries: list[FileEntry]) -> list[AnalyzedDoc | Unreadable]:

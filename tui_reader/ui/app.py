@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Iterable
@@ -13,15 +14,21 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 
+from tui_reader import logs
+from tui_reader.articles.sanitize import safe_line, safe_name, safe_text
 from tui_reader.config import save_settings
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
 
 __all__ = ["AppConfig", "ReaderApp", "write_crash_log"]
+
+log = logging.getLogger(__name__)
 
 
 def write_crash_log(folder: Path, details: str) -> Path | None:
@@ -74,6 +81,8 @@ class ReaderApp(App[None]):
         resource_tracker.ensure_running()
         super().__init__()
         self.config = config
+        self.log_file = logs.setup(config.cache_dir)
+        """The rotating log in the cache dir (None if it cannot be written)."""
         self.store = AppState(config.data_dir)
         self._quit_warned = False
         self.crash_log: Path | None = None
@@ -126,6 +135,28 @@ class ReaderApp(App[None]):
         problem = save_settings(self.config.config_dir, self.settings, *changes)
         if problem:
             self.notify(problem, severity="warning", timeout=10, markup=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification passes the sanitizer: messages carry paths and error text."""
+        super().notify(
+            safe_text(message),
+            title=safe_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The header, sanitized: the subtitle is a folder name from outside."""
+        return super().format_title(safe_line(title), safe_line(sub_title))
 
     def _check_saves(self) -> None:
         """Publish, or clear, why state cannot be saved right now."""
@@ -180,8 +211,9 @@ class ReaderApp(App[None]):
         (Overrides Textual's private hook; textual is pinned below 9.)
         """
         details = traceback.format_exc()
+        log.critical("internal error, closing the app\n%s", details)
         self.crash_log = write_crash_log(self.config.cache_dir, details)
-        where = f" Details: {self.crash_log}" if self.crash_log else ""
+        where = f" Details: {safe_name(self.crash_log)}" if self.crash_log else ""
         self._exit_renderables.append(
             Text(
                 "tui-reader hit an internal error and closed. "

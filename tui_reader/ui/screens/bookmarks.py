@@ -19,8 +19,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui_reader.articles.sanitize import safe_line
 from tui_reader.search.highlight import Spans
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
+from tui_reader.ui.safe import SafeInput
 from tui_reader.ui.state import AppState
 
 if TYPE_CHECKING:
@@ -31,7 +33,8 @@ MATCH_STYLE = "bold underline yellow"
 
 
 def _styled(text: str, spans: Spans, style: str = "") -> Text:
-    rich_text = Text(text, style=style)
+    # Imported titles, quotes and notes are outside text; length is kept, so spans hold.
+    rich_text = Text(safe_line(text), style=style)
     for start, end in spans:
         rich_text.stylize(MATCH_STYLE, start, end)
     return rich_text
@@ -92,7 +95,9 @@ class BookmarksScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter bookmarks: title, passage or note", id="bookmark-filter")
+        yield SafeInput(
+            placeholder="Filter bookmarks: title, passage or note", id="bookmark-filter"
+        )
         yield OptionList(id="bookmark-list")
         yield Static("", id="bookmark-status", markup=False)
         yield Footer()
@@ -232,7 +237,7 @@ class ExportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Static("Export bookmarks", classes="dialog-title", markup=False)
-            yield Input(value="~/tui-reader-bookmarks.md", id="export-path")
+            yield SafeInput(value="~/tui-reader-bookmarks.md", id="export-path")
             yield Static(
                 "A .json file gets JSON (for import); anything else Markdown. "
                 "Enter to export · Escape to cancel",

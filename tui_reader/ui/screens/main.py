@@ -26,6 +26,7 @@ from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.parse import load_article
+from tui_reader.articles.sanitize import safe_name
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.screens.note import NoteScreen
@@ -341,7 +342,7 @@ class MainScreen(Screen[None]):
         elif self.unread_only and self.listing.articles:
             empty.update("Everything here is read. Press u to show all articles.")
         else:
-            roots = ", ".join(str(root) for root in self.config.roots)
+            roots = ", ".join(safe_name(root) for root in self.config.roots)
             skipped = len(self.listing.skipped)
             note = f" {skipped} file(s) could not be read: press S to see why." if skipped else ""
             empty.update(f"No articles found in {roots}.\ntui-reader reads .txt files.{note}")

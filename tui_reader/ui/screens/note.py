@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tui_reader.ui.safe import SafeInput, plain, safe_line
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -30,13 +31,13 @@ class NoteScreen(ModalScreen[str | None]):
         quote = self.quote if len(self.quote) <= 200 else self.quote[:199] + "…"
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static("Note on this passage", classes="dialog-title", markup=False)
-            yield Static(Text(quote, style="italic"), classes="note-quote")
-            yield Input(value=self.note, placeholder="Your note", id="note-input")
+            yield Static(plain(quote, "italic"), classes="note-quote")
+            yield SafeInput(value=self.note, placeholder="Your note", id="note-input")
             yield Static("Enter to save · Escape to cancel", classes="dialog-hint", markup=False)
 
     @on(Input.Submitted)
     def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip())
+        self.dismiss(safe_line(event.value).strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui_reader.articles.model import SkippedFile
+from tui_reader.articles.sanitize import safe_line, safe_name
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -38,7 +39,7 @@ class SkippedScreen(ModalScreen[None]):
                     yield Static("Every file was read.", markup=False)
                 for item in self.skipped:
                     line = Text()
-                    line.append(str(item.path))
-                    line.append(f"\n  {item.reason}", "italic")
+                    line.append(safe_name(item.path))
+                    line.append(f"\n  {safe_line(item.reason)}", "italic")
                     yield Static(line, classes="skipped-row")
             yield Static("Escape to close", classes="dialog-hint", markup=False)

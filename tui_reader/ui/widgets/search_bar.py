@@ -18,12 +18,14 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
 
+from tui_reader.ui.safe import SafeInput
+
 DEBOUNCE_SECONDS = 0.12
 """A fast typist starts one search per pause, not one per key."""
 
 
-class SearchBar(Input):
-    """A one-line query box above the article list."""
+class SearchBar(SafeInput):
+    """A one-line query box above the article list (safe text only, like every box)."""
 
     HELP_SECTION = "Search bar"
     BINDINGS: ClassVar[list[BindingType]] = [
