@@ -1,0 +1,83 @@
+"""Body blocks into passages: captions, short paragraphs, long blocks regrouped.
+
+Every format hands its paragraphs here, so a long JSON body or a one-line baomoi
+body is cut into readable passages the same way, and a photo credit makes a caption
+wherever it appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tui_reader.articles.model import Passage, PassageKind
+from tui_reader.articles.sentences import collapse, split_sentences
+from tui_reader.articles.tail import CAPTION_MAX, PHOTO_CREDIT, caption_text
+
+LONG_BLOCK = 700  # blocks longer than this are split into paragraphs by sentence
+_PARA_MIN, _PARA_TARGET, _PARA_MAX = 300, 600, 900
+_PARA_SENTENCES = 4
+
+
+def block_passages(block: str) -> list[Passage]:
+    """The passages of one body block: a caption, a paragraph, or several paragraphs."""
+    caption = caption_text(block)
+    if caption is not None:
+        return [Passage(PassageKind.CAPTION, collapse(caption))]
+    if len(block) <= LONG_BLOCK:
+        return [Passage(PassageKind.PARAGRAPH, collapse(block))]
+    return group_sentences(split_sentences(block))
+
+
+def group_sentences(sentences: list[str]) -> list[Passage]:
+    """Group sentences into paragraphs of a few sentences; photo credits make captions."""
+    out: list[Passage] = []
+    current: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal current, size
+        if current:
+            out.append(Passage(PassageKind.PARAGRAPH, collapse(" ".join(current))))
+        current, size = [], 0
+
+    for sentence in sentences:
+        if PHOTO_CREDIT.fullmatch(sentence):
+            described = current.pop() if current and len(current[-1]) <= CAPTION_MAX else None
+            flush()
+            caption = f"{described} {sentence}" if described else sentence
+            out.append(Passage(PassageKind.CAPTION, collapse(caption)))
+            continue
+        if current and (
+            size >= _PARA_TARGET
+            or (
+                size >= _PARA_MIN
+                and (len(current) >= _PARA_SENTENCES or size + len(sentence) > _PARA_TARGET)
+            )
+            or (size >= _PARA_MIN // 2 and size + len(sentence) > _PARA_MAX)
+        ):
+            flush()
+        current.append(sentence)
+        size += len(sentence) + 1
+    flush()
+    if (
+        len(out) >= 2
+        and out[-1].kind is out[-2].kind is PassageKind.PARAGRAPH
+        and len(out[-1].text) < _PARA_MIN // 2
+        and len(out[-1].text) + len(out[-2].text) < _PARA_MAX
+    ):
+        merged = f"{out[-2].text} {out[-1].text}"
+        out[-2:] = [Passage(PassageKind.PARAGRAPH, merged)]
+    return out
+
+
+def mark_lead(passages: list[Passage]) -> None:
+    """Make the first paragraph the lead (in place)."""
+    for index, passage in enumerate(passages):
+        if passage.kind is PassageKind.PARAGRAPH:
+            passages[index] = replace(passage, kind=PassageKind.LEAD)
+            return
+
+
+def word_count(title: str, passages: list[Passage]) -> int:
+    """Words in the title and passages (for the reading time)."""
+    return len(title.split()) + sum(len(passage.text.split()) for passage in passages)
