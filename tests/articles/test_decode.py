@@ -154,7 +154,8 @@ def test_output_is_nfc() -> None:
 
 def test_read_text_returns_decoded_text(seeds_dir: Path) -> None:
     decoded = read_text(seeds_dir / SEED_NAMES[0])
-    assert decoded == DecodedText(seed_text(seeds_dir, SEED_NAMES[0]), "utf-8", False)
+    mtime_ns = (seeds_dir / SEED_NAMES[0]).stat().st_mtime_ns
+    assert decoded == DecodedText(seed_text(seeds_dir, SEED_NAMES[0]), "utf-8", False, mtime_ns)
 
 
 @pytest.mark.parametrize("variant", ["utf-8", "utf-16-le", "utf-16-be", "utf-32", "cp1258"])

@@ -21,7 +21,8 @@ def corpus(tmp_path: Path) -> Path:
     shutil.copytree(SEEDS, root / "a")
     (root / "b" / "deeper").mkdir(parents=True)
     shutil.copy(SEEDS / "004_43a67dcebbb22425.txt", root / "b" / "deeper" / "copy.TXT")
-    (root / "b" / "notes.md").write_text("not an article", encoding="utf-8")
+    (root / "b" / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not an article")
+    (root / "b" / "draft.txt.swp").write_bytes(b"editor leftovers")
     (root / ".hidden").mkdir()
     (root / ".hidden" / "x.txt").write_text("hidden", encoding="utf-8")
     return root
@@ -35,7 +36,10 @@ def test_scan_is_recursive_sorted_and_skips_non_articles(corpus: Path) -> None:
         "a/004_43a67dcebbb22425.txt",
         "b/deeper/copy.TXT",
     ]
-    assert scan.skipped == []
+    # An image is reported with why it is not read; an editor's swap file is noise.
+    assert [(s.path.name, s.reason) for s in scan.skipped] == [
+        ("photo.jpg", "image (.jpg): not an article format tui-reader reads")
+    ]
     assert all(f.size > 0 and f.mtime_ns > 0 for f in scan.files)
 
 
@@ -73,7 +77,7 @@ def test_listing_reads_titles_and_caches_them(corpus: Path, tmp_path: Path) -> N
     assert first.articles[1].source == "Znews"
     # The same text at two paths is the same article (same key).
     assert first.articles[1].key == first.articles[2].key
-    assert [s.path.name for s in first.skipped] == ["broken.txt"]
+    assert [s.path.name for s in first.skipped] == ["photo.jpg", "broken.txt"]
 
     cached = cached_listing(cache, [corpus])
     assert cached is not None

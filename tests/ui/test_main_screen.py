@@ -114,7 +114,8 @@ async def test_state_follows_a_moved_file(make_app: MakeApp, corpus: Path) -> No
 async def test_empty_folder_says_so(make_app: MakeApp, tmp_path: Path) -> None:
     empty = tmp_path / "nothing-here"
     empty.mkdir()
-    (empty / "notes.md").write_text("not an article", encoding="utf-8")
+    (empty / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 an image")
+    (empty / "report.docx").write_bytes(b"PK\x03\x04 an office file")
     app = make_app(empty, label=str(empty))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -122,7 +123,10 @@ async def test_empty_folder_says_so(make_app: MakeApp, tmp_path: Path) -> None:
         assert screen.article_list.rows == []
         message = str(screen.query_one("#list-empty").render())
         assert "No articles found" in message
-        assert ".txt" in message
+        # It says which kinds are read, and that the two files it saw were passed over.
+        for kind in (".txt", ".md", ".html", ".json", ".jsonl"):
+            assert kind in message
+        assert "2 file(s) could not be read" in message
 
 
 async def test_unreadable_files_are_counted_and_listed(make_app: MakeApp, corpus: Path) -> None:

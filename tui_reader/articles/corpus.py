@@ -1,9 +1,11 @@
 """Finding the article files of a corpus.
 
-A corpus is one or more paths: files, or folders searched recursively for
-``.txt`` files. Scanning only lists and stats files; it never reads bodies, so
-it stays fast on folders of 100,000 files. Symlink loops, unreadable folders
-and names that are not valid UTF-8 are reported, never fatal.
+A corpus is one or more paths: files, or folders searched recursively for the
+files of every kind tui-reader reads (:mod:`.kinds`). Scanning only lists and
+stats files; it never reads bodies, so it stays fast on folders of 100,000
+files. Symlink loops, unreadable folders, names that are not valid UTF-8 and
+files of kinds that are not articles (images, office files) are reported, never
+fatal.
 """
 
 from __future__ import annotations
@@ -13,21 +15,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_reader.articles.kinds import kind_of, skip_reason
 from tui_reader.articles.model import SkippedFile
-
-ARTICLE_SUFFIX = ".txt"
 
 
 @dataclass(frozen=True, slots=True)
 class FileEntry:
-    """One article file as found on disk: enough to tell whether a cache is stale.
+    """One article as found on disk: enough to tell whether a cache is stale.
 
     ``path`` is absolute and a ``str`` for the same reason as ``ArticleMeta.path``.
+    A scan yields whole files (``offset`` -1); a listing entry of a record inside a
+    file (``dump.jsonl#17``) carries the record's ``offset`` in the file, and its
+    ``size`` and ``mtime_ns`` are those of the record (see ``ArticleMeta``).
     """
 
     path: str
     size: int
     mtime_ns: int
+    offset: int = -1
 
 
 @dataclass(slots=True)
@@ -96,7 +101,12 @@ def _walk(root: str, scan: CorpusScan, seen_dirs: set[tuple[int, int]]) -> Itera
                 if children is not None:
                     stack.append(iter(children))
                 continue
-            if not entry.name.lower().endswith(ARTICLE_SUFFIX) or not entry.is_file():
+            if not entry.is_file():
+                continue
+            if kind_of(entry.name) is None:
+                reason = skip_reason(entry.name)
+                if reason is not None:
+                    scan.skipped.append(SkippedFile(_display(entry.path), reason))
                 continue
             if not _is_valid_name(entry.name):
                 scan.skipped.append(

@@ -55,12 +55,14 @@ class DecodedText(NamedTuple):
     """What :func:`read_text` returns.
 
     ``truncated`` is true when the file was bigger than the byte limit and only its
-    beginning (cut at a character boundary) was decoded.
+    beginning (cut at a character boundary) was decoded. ``mtime_ns`` is the file's
+    modification time (0 for text that did not come from a file).
     """
 
     text: str
     encoding: str
     truncated: bool = False
+    mtime_ns: int = 0
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -90,7 +92,8 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> DecodedText:
         # must be skipped, not hang the reader (the flag is a no-op for regular files).
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with open(descriptor, "rb") as handle:
-            mode = os.fstat(descriptor).st_mode
+            info = os.fstat(descriptor)
+            mode = info.st_mode
             if stat.S_ISDIR(mode):
                 raise UnreadableFile("is a directory")
             if not stat.S_ISREG(mode):
@@ -108,7 +111,7 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> DecodedText:
     if truncated:
         data = data[: _safe_cut(data, max_bytes)]
     text, encoding = decode_bytes(data)
-    return DecodedText(text, encoding, truncated)
+    return DecodedText(text, encoding, truncated, info.st_mtime_ns)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

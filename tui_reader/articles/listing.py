@@ -5,6 +5,10 @@ were skipped. It is cached per corpus (the set of root paths) in the cache dir
 as a ``marshal`` file of plain tuples: loading 35,000 entries takes a few tens
 of milliseconds, which is what lets the list paint before anything else runs.
 Entries are reused while a file's path, size and mtime are unchanged.
+
+A file of records (JSON Lines, a JSON array) gives one entry per record, with the
+record's byte offset, so opening one reads only that record. Such a file is read
+again only when its size or mtime changed (or the ``--fields`` mapping did).
 """
 
 from __future__ import annotations
@@ -13,25 +17,27 @@ import hashlib
 import logging
 import marshal
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui_reader.articles.corpus import CorpusScan, FileEntry, scan_corpus
-from tui_reader.articles.decode import UnreadableFile, read_text
-from tui_reader.articles.model import ArticleMeta, SkippedFile, content_key
-from tui_reader.articles.parse import summarize
+from tui_reader.articles.decode import UnreadableFile
+from tui_reader.articles.kinds import RECORD_KINDS, kind_of
+from tui_reader.articles.model import ArticleMeta, SkippedFile
 from tui_reader.procs import worker_pool
 
 log = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 PARALLEL_THRESHOLD = 2000
 FIRST_BATCH = 100
-_Row = tuple[str, str, str, str | None, int, int]
-"""An :class:`ArticleMeta` as a plain tuple: path, key, title, source, size, mtime_ns."""
+_Row = tuple[str, str, str, str | None, int, int, str | None, str, int]
+"""An :class:`ArticleMeta` as a plain tuple, in field order."""
 _Skip = tuple[str, int, int, str]
+_Container = tuple[str, int, int, str]
+"""A file of records as last read: path, size, mtime_ns, field-mapping signature."""
 
 
 @dataclass(slots=True)
@@ -41,6 +47,15 @@ class Listing:
     articles: list[ArticleMeta] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
+
+    def entries(self) -> list[FileEntry]:
+        """One entry per article, as the search index takes them (records with offsets)."""
+        return file_entries(self.articles)
+
+
+def file_entries(metas: Iterable[ArticleMeta]) -> list[FileEntry]:
+    """The index's entries for listing rows: path, size, mtime and record offset."""
+    return [FileEntry(m.path, m.size, m.mtime_ns, m.offset) for m in metas]
 
 
 def corpus_id(roots: Sequence[Path]) -> str:
@@ -55,25 +70,25 @@ class ListingCache:
     def __init__(self, cache_dir: Path, roots: Sequence[Path]) -> None:
         self.path = cache_dir / "listings" / f"{corpus_id(roots)}.marshal"
 
-    def load(self) -> tuple[list[_Row], list[_Skip]] | None:
+    def load(self) -> tuple[list[_Row], list[_Skip], list[_Container]] | None:
         """The cached rows, or None when there is no usable cache."""
         try:
             data = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        if not (isinstance(data, tuple) and len(data) == 3 and data[0] == CACHE_VERSION):
+        if not (isinstance(data, tuple) and len(data) == 4 and data[0] == CACHE_VERSION):
             return None
-        rows, skips = data[1], data[2]
-        if not (isinstance(rows, list) and isinstance(skips, list)):
+        rows, skips, containers = data[1], data[2], data[3]
+        if not all(isinstance(part, list) for part in (rows, skips, containers)):
             return None
-        return rows, skips
+        return rows, skips, containers
 
-    def save(self, rows: list[_Row], skips: list[_Skip]) -> None:
+    def save(self, rows: list[_Row], skips: list[_Skip], containers: list[_Container]) -> None:
         """Write atomically; a cache that cannot be written only costs speed next time."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_bytes(marshal.dumps((CACHE_VERSION, rows, skips)))
+            tmp.write_bytes(marshal.dumps((CACHE_VERSION, rows, skips, containers)))
             os.replace(tmp, self.path)
         except OSError:
             pass
@@ -87,7 +102,7 @@ def cached_listing(cache_dir: Path, roots: Sequence[Path]) -> Listing | None:
     loaded = ListingCache(cache_dir, roots).load()
     if loaded is None:
         return None
-    rows, skips = loaded
+    rows, skips, _containers = loaded
     try:
         return Listing(
             articles=list(map(_meta, rows)),
@@ -98,13 +113,24 @@ def cached_listing(cache_dir: Path, roots: Sequence[Path]) -> Listing | None:
 
 
 def summarize_file(entry: FileEntry) -> _Row:
-    """Read one file just enough for the list: key, title and source.
+    """Read one single-article file just enough for the list: key, title, source, date.
 
     Raises :class:`UnreadableFile` with a reason for files that are not articles.
     """
-    decoded = read_text(Path(entry.path))
-    title, source = summarize(decoded.text)
-    return (entry.path, content_key(decoded.text), title, source, entry.size, entry.mtime_ns)
+    from tui_reader.articles.loader import summarize_entry
+
+    found = summarize_entry(entry)
+    return (
+        entry.path,
+        found.key,
+        found.title,
+        found.source,
+        entry.size,
+        entry.mtime_ns,
+        found.date,
+        found.date_from,
+        -1,
+    )
 
 
 _Chunk = tuple[list[_Row], list[_Skip]]
@@ -155,6 +181,20 @@ def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
         yield from map(_summarize_chunk, chunks[done:])
 
 
+def _read_records(containers: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
+    """The rows of files of records, in batches, with broken records as skips."""
+    from tui_reader.articles.records import list_records
+
+    for entry in containers:
+        yield from list_records(entry, batch_size)
+
+
+def _container_of(path: str) -> str:
+    """The file a row's path belongs to (itself for a whole file)."""
+    head, sep, number = path.rpartition("#")
+    return head if sep and number.isdigit() else path
+
+
 def refresh_listing(
     cache_dir: Path,
     roots: Sequence[Path],
@@ -168,19 +208,35 @@ def refresh_listing(
     ``on_batch`` receives newly read articles as they come, so a cold start can
     fill the list progressively instead of waiting for every file.
     """
+    from tui_reader.articles.records import fields_signature
+
+    signature = fields_signature()
     cache = ListingCache(cache_dir, roots)
     loaded = cache.load()
     known: dict[str, _Row] = {}
     known_skips: dict[str, _Skip] = {}
+    known_containers: dict[str, _Container] = {}
     if loaded is not None:
         known = {row[0]: row for row in loaded[0]}
         known_skips = {s[0]: s for s in loaded[1]}
+        known_containers = {c[0]: c for c in loaded[2]}
     if scan is None:
         scan = scan_corpus(roots)
     rows: list[_Row] = []
     skips: list[_Skip] = [(str(s.path), -1, -1, s.reason) for s in scan.skipped]
     todo: list[FileEntry] = []
+    todo_records: list[FileEntry] = []
+    containers: list[_Container] = []
+    kept_containers: set[str] = set()
     for entry in scan.files:
+        if kind_of(entry.path) in RECORD_KINDS:
+            containers.append((entry.path, entry.size, entry.mtime_ns, signature))
+            old = known_containers.get(entry.path)
+            if old is not None and old[1:] == (entry.size, entry.mtime_ns, signature):
+                kept_containers.add(entry.path)
+            else:
+                todo_records.append(entry)
+            continue
         row = known.get(entry.path)
         if row is not None and row[4] == entry.size and row[5] == entry.mtime_ns:
             rows.append(row)
@@ -190,19 +246,33 @@ def refresh_listing(
             skips.append(skip)
             continue
         todo.append(entry)
+    if kept_containers:
+        rows.extend(row for row in known.values() if _container_of(row[0]) in kept_containers)
+        skips.extend(s for s in known_skips.values() if _container_of(s[0]) in kept_containers)
     fresh: list[_Row] = []
-    for chunk_rows, chunk_skips in _read_all(todo, batch_size):
-        fresh.extend(chunk_rows)
-        skips.extend(chunk_skips)
-        if on_batch is not None and chunk_rows:
-            on_batch([_meta(row) for row in chunk_rows])
-    if fresh:
+    reads = (_read_all(todo, batch_size), _read_records(todo_records, batch_size))
+    for source in reads:
+        for chunk_rows, chunk_skips in source:
+            fresh.extend(chunk_rows)
+            skips.extend(chunk_skips)
+            if on_batch is not None and chunk_rows:
+                on_batch([_meta(row) for row in chunk_rows])
+    if fresh or kept_containers:
         order = {entry.path: i for i, entry in enumerate(scan.files)}
         rows.extend(fresh)
-        rows.sort(key=lambda row: order[row[0]])
-    cache.save(rows, skips)
+        rows.sort(key=lambda row: _order_key(row[0], order))
+    cache.save(rows, skips, containers)
     return Listing(
         articles=list(map(_meta, rows)),
         skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
         missing=list(scan.missing),
     )
+
+
+def _order_key(path: str, order: dict[str, int]) -> tuple[int, int]:
+    """Scan order of the file, then record number inside it."""
+    position = order.get(path)
+    if position is not None:
+        return position, 0
+    head, _sep, number = path.rpartition("#")
+    return order.get(head, len(order)), int(number) if number.isdigit() else 0

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from tui_reader.articles.corpus import FileEntry
 from tui_reader.articles.model import Article
@@ -104,11 +103,10 @@ def analyze_article(article: Article, entry: FileEntry) -> AnalyzedDoc:
 
 def analyze_file(entry: FileEntry) -> AnalyzedDoc | Unreadable:
     """Read, parse and tokenize one file; unreadable files are reported, never raised."""
-    from tui_reader.articles.decode import UnreadableFile
-    from tui_reader.articles.parse import load_article
+    from tui_reader.articles.loader import UnreadableFile, open_article
 
     try:
-        article = load_article(Path(entry.path))
+        article = open_article(entry)
     except UnreadableFile as err:
         return Unreadable(entry.path, entry.size, entry.mtime_ns, err.reason)
     except OSError as err:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -22,10 +21,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from tui_reader.articles.decode import UnreadableFile
+from tui_reader.articles.kinds import READ_KINDS
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
+from tui_reader.articles.loader import UnreadableFile, open_article
 from tui_reader.articles.model import Article, ArticleMeta
-from tui_reader.articles.parse import load_article
 from tui_reader.articles.sanitize import safe_name
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.ui.app_config import AppConfig
@@ -345,7 +344,7 @@ class MainScreen(Screen[None]):
             roots = ", ".join(safe_name(root) for root in self.config.roots)
             skipped = len(self.listing.skipped)
             note = f" {skipped} file(s) could not be read: press S to see why." if skipped else ""
-            empty.update(f"No articles found in {roots}.\ntui-reader reads .txt files.{note}")
+            empty.update(f"No articles found in {roots}.\ntui-reader reads {READ_KINDS}.{note}")
 
     def _update_status_counts(self) -> None:
         read = self.state.read_keys_cache
@@ -391,7 +390,7 @@ class MainScreen(Screen[None]):
         self, meta: ArticleMeta, focus_passage: int | None, matcher: TokenMatcher | None
     ) -> None:
         try:
-            article = load_article(Path(meta.path))
+            article = open_article(meta)
         except UnreadableFile as err:
             self.app.call_from_thread(self._show_unreadable, meta, err.reason)
             return
@@ -655,7 +654,6 @@ class MainScreen(Screen[None]):
 
         Searching works throughout on what is indexed so far.
         """
-        from tui_reader.articles.corpus import FileEntry
         from tui_reader.search.index import IndexBuilder, index_dir_for
 
         config = self.config
@@ -669,7 +667,7 @@ class MainScreen(Screen[None]):
         pending = self.search.pending
         if pending:
             self.app.call_from_thread(self._start_search, pending)
-        files = [FileEntry(m.path, m.size, m.mtime_ns) for m in self.listing.articles]
+        files = self.listing.entries()
         last = 0.0
 
         def progress(done: int, total: int) -> None:
