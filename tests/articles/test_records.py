@@ -201,3 +201,15 @@ def test_missing_record_and_file_are_unreadable(dump: Path) -> None:
         open_article(f"{dump}#99")
     with pytest.raises(UnreadableFile, match="file not found"):
         open_article(f"{dump.parent}/gone.jsonl#1")
+
+
+def test_the_cli_indexes_and_finds_each_record(
+    dump: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_reader.cli import main
+
+    code = main(["search", "--corpus", str(dump.parent), "--json", "gia vang tang manh"])
+    assert code == 0
+    hits = json.loads(capsys.readouterr().out.splitlines()[-1])["results"]
+    assert hits[0]["path"].endswith("dump.jsonl#2")
+    assert hits[0]["title"] == "Giá vàng hôm nay tăng mạnh"

@@ -58,6 +58,23 @@ def file_entries(metas: Iterable[ArticleMeta]) -> list[FileEntry]:
     return [FileEntry(m.path, m.size, m.mtime_ns, m.offset) for m in metas]
 
 
+def article_entries(scan: CorpusScan) -> list[FileEntry]:
+    """One entry per article of a scan, for indexing without a listing: whole files as they
+    are, files of records expanded into their records (read now, streamed). Broken
+    records are added to ``scan.skipped``."""
+    from tui_reader.articles.records import list_records
+
+    out: list[FileEntry] = []
+    for entry in scan.files:
+        if kind_of(entry.path) not in RECORD_KINDS:
+            out.append(entry)
+            continue
+        for rows, skips in list_records(entry):
+            out.extend(FileEntry(r[0], r[4], r[5], r[8]) for r in rows)
+            scan.skipped.extend(SkippedFile(Path(s[0]), s[3]) for s in skips)
+    return out
+
+
 def corpus_id(roots: Sequence[Path]) -> str:
     """A file-name-safe id for a corpus, from its absolute root paths in order."""
     joined = "\0".join(os.path.abspath(p) for p in roots)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tui_reader.articles.corpus import CorpusScan, scan_corpus
+from tui_reader.articles.listing import article_entries
 from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.paths import cache_dir, seeds_dir
 from tui_reader.search.engine import SearchResults, search
@@ -137,7 +138,9 @@ def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexSta
         def run() -> None:
             try:
                 outcome["stats"] = builder.update(
-                    scan.files, progress=progress if callable(progress) else None, cancel=cancel
+                    article_entries(scan),  # records of .jsonl files are articles too
+                    progress=progress if callable(progress) else None,
+                    cancel=cancel,
                 )
             except BaseException as err:  # Re-raised in the main thread.
                 outcome["error"] = err
