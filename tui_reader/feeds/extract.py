@@ -35,7 +35,7 @@ Extractor = Callable[[str, str], PageText]
 def extract_page(html: str, url: str) -> PageText:
     """Extract an article page with the HTML format's extractor."""
     try:
-        from tui_reader.articles import html as html_format  # type: ignore[attr-defined]
+        from tui_reader.articles import html as html_format
     except ImportError:
         raise PageError("article extraction is not available in this build") from None
     extracted = html_format.extract(html, url)  # pragma: no cover - until formats lands
