@@ -10,6 +10,10 @@ optional; a missing file means the defaults. Example::
     reading_width = 84       # widest line of the article, in columns (0: no limit)
     corpus = ["~/news"]      # what `tui-reader` and `tui-reader search` open by default
 
+    [feeds]
+    fetch_on_start = true    # fetch every feed when the app opens the library
+    interval = 30            # minutes between fetches while the app runs (0: never)
+
     [keymap]                 # binding id = keys (also read from keymap.toml)
     "main.toggle_read" = "r"
 
@@ -73,6 +77,10 @@ class Settings:
     """The article's widest line in columns; 0 for the whole pane."""
     corpus: tuple[str, ...] = ()
     """Default corpus paths (``~`` allowed); empty: the bundled samples."""
+    feeds_fetch_on_start: bool = False
+    """``[feeds] fetch_on_start``: fetch every feed when the app opens the library."""
+    feeds_interval: int = 0
+    """``[feeds] interval``: minutes between fetches while the app runs; 0: never."""
     keymap: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> keys, from ``[keymap]`` here and in ``keymap.toml``."""
 
@@ -107,6 +115,12 @@ def _int_between(low: int, high: int, *, zero: bool = False) -> Callable[[object
     return parse
 
 
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
 def _paths(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -131,6 +145,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("list_width", "list_width", _int_between(MIN_LIST_WIDTH, MAX_LIST_WIDTH)),
     Spec("reading_width", "reading_width", _int_between(30, 400, zero=True)),
     Spec("corpus", "corpus", _paths),
+    Spec("feeds.fetch_on_start", "feeds_fetch_on_start", _bool),
+    Spec("feeds.interval", "feeds_interval", _int_between(5, 1440, zero=True)),
 )
 """Every typed key; ``[keymap]`` is read separately (its keys are binding ids)."""
 

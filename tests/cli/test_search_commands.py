@@ -18,8 +18,9 @@ def corpus(tmp_path: Path) -> Path:
     return copy_seeds(tmp_path / "corpus")
 
 
-def test_index_reports_counts_then_nothing_to_do(corpus: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_reports_counts_then_nothing_to_do(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cache = tmp_path / "cache"
     assert main(["index", str(corpus), "--cache-dir", str(cache), "--workers", "0"]) == 0
     out = capsys.readouterr().out
@@ -38,10 +39,26 @@ def test_index_defaults_to_the_seeds(capsys: pytest.CaptureFixture[str]) -> None
     assert "2 articles indexed" in capsys.readouterr().out
 
 
-def test_search_prints_a_ranked_list(corpus: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["search", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"),
-                 "--workers", "0", "hoi", "nghi", "thuong", "dinh", "ha", "noi"])
+def test_search_prints_a_ranked_list(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "search",
+            "--corpus",
+            str(corpus),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--workers",
+            "0",
+            "hoi",
+            "nghi",
+            "thuong",
+            "dinh",
+            "ha",
+            "noi",
+        ]
+    )
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("“hoi nghi thuong dinh ha noi”: 2 of 2 matching articles")
@@ -49,12 +66,27 @@ def test_search_prints_a_ranked_list(corpus: Path, tmp_path: Path,
     assert "004_43a67dcebbb22425.txt" in lines[2] and "passage" in lines[2]
 
 
-def test_search_json_lines_in_order_from_a_queries_file(corpus: Path, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_json_lines_in_order_from_a_queries_file(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     queries = tmp_path / "queries.txt"
     queries.write_text("trieu tien\n\nkim jong un\nxyzzyq\n", encoding="utf-8")
-    code = main(["search", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"),
-                 "--workers", "0", "--queries", str(queries), "--json", "--limit", "1"])
+    code = main(
+        [
+            "search",
+            "--corpus",
+            str(corpus),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--workers",
+            "0",
+            "--queries",
+            str(queries),
+            "--json",
+            "--limit",
+            "1",
+        ]
+    )
     assert code == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["query"] for r in rows] == ["trieu tien", "", "kim jong un", "xyzzyq"]
@@ -67,15 +99,28 @@ def test_search_json_lines_in_order_from_a_queries_file(corpus: Path, tmp_path: 
     assert rows[1]["results"] == [] and rows[3]["results"] == []
 
 
-def test_json_keeps_vietnamese_readable(corpus: Path, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
-    main(["search", "--corpus", str(corpus), "--cache-dir", str(tmp_path / "c"),
-          "--workers", "0", "--json", "trieu"])
+def test_json_keeps_vietnamese_readable(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(
+        [
+            "search",
+            "--corpus",
+            str(corpus),
+            "--cache-dir",
+            str(tmp_path / "c"),
+            "--workers",
+            "0",
+            "--json",
+            "trieu",
+        ]
+    )
     assert "Triều" in capsys.readouterr().out
 
 
-def test_missing_corpus_or_queries_file_is_exit_2(tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_corpus_or_queries_file_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["search", "--corpus", str(tmp_path / "nope"), "x"]) == 2
     assert "no such file or folder" in capsys.readouterr().err
     assert main(["index", str(tmp_path / "nope")]) == 2
@@ -85,8 +130,9 @@ def test_missing_corpus_or_queries_file_is_exit_2(tmp_path: Path,
     assert main(["search", "--limit", "0", "x"]) == 2
 
 
-def test_unwritable_cache_is_a_clear_error(corpus: Path, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_unwritable_cache_is_a_clear_error(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     assert main(["index", str(corpus), "--cache-dir", str(blocker), "--workers", "0"]) == 1

@@ -49,12 +49,16 @@ def corpus(tmp_path: Path) -> Path:
     """The seeds plus a few hand-written articles."""
     folder = copy_seeds(tmp_path / "corpus")
     write_article(
-        folder, "phrase.txt", "Tin tức thời sự",
+        folder,
+        "phrase.txt",
+        "Tin tức thời sự",
         "Hội nghị thượng đỉnh diễn ra tại Hà Nội trong hai ngày.",
         "Đoàn đại biểu đã đến Đà Nẵng trước đó.",
     )
     write_article(
-        folder, "scattered.txt", "Ghi chép một ngày",
+        folder,
+        "scattered.txt",
+        "Ghi chép một ngày",
         "Hội trường rộng, nghị sự kéo dài. Thượng tuần tháng trước, đỉnh núi phủ mây.",
         "Hà Giang và Nội Bài là hai nơi chúng tôi đi qua.",
     )

@@ -59,12 +59,16 @@ def test_exact_beats_prefix_beats_typo(tmp_path: Path, build: Build) -> None:
     write_article(folder, "typo.txt", "Ba", "Bài viết về thamh niên.")
     builder, _ = build(folder)
     # The last word is matched as a prefix while typing; "thamh" is one edit away.
-    assert _names(search(builder.snapshot(), "viet ve thanh")) == ["exact.txt", "prefix.txt",
-                                                                   "typo.txt"]
+    assert _names(search(builder.snapshot(), "viet ve thanh")) == [
+        "exact.txt",
+        "prefix.txt",
+        "typo.txt",
+    ]
 
 
-def test_short_words_match_only_exactly_when_another_word_fits(tmp_path: Path,
-                                                                build: Build) -> None:
+def test_short_words_match_only_exactly_when_another_word_fits(
+    tmp_path: Path, build: Build
+) -> None:
     folder = tmp_path / "q"
     folder.mkdir()
     write_article(folder, "a.txt", "Một", "Cái ao làng.")
@@ -82,8 +86,9 @@ def test_phrase_beats_scattered_words(corpus: Path, build: Build) -> None:
 def test_title_matches_are_boosted(tmp_path: Path, build: Build) -> None:
     folder = tmp_path / "t"
     folder.mkdir()
-    write_article(folder, "body.txt", "Tin buổi sáng", "Giá vàng hôm nay tăng mạnh.",
-                  "Thị trường sôi động.")
+    write_article(
+        folder, "body.txt", "Tin buổi sáng", "Giá vàng hôm nay tăng mạnh.", "Thị trường sôi động."
+    )
     write_article(folder, "title.txt", "Giá vàng hôm nay", "Tăng mạnh.", "Thị trường sôi động.")
     builder, _ = build(folder)
     assert _names(search(builder.snapshot(), "gia vang hom nay")) == ["title.txt", "body.txt"]
@@ -104,8 +109,9 @@ def test_word_boundaries_are_preferred(tmp_path: Path, build: Build) -> None:
     assert _names(search(unsegmented.snapshot(), "ha noi"))[0] == "split.txt"
 
 
-def test_the_issue_examples_on_the_seeds_and_real_articles(corpus: Path, build: Build,
-                                                           tmp_path: Path) -> None:
+def test_the_issue_examples_on_the_seeds_and_real_articles(
+    corpus: Path, build: Build, tmp_path: Path
+) -> None:
     baomoi_sample(corpus, 30)
     builder, stats = build(corpus)
     assert stats.indexed >= 30
@@ -138,8 +144,20 @@ def test_results_are_limited_and_ordered(corpus: Path, build: Build) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "!!! ... ???", "a" * 10_000, "hà " * 5_000, ".*[](){}^$|\\+?", "🙂🔥 ha noi 🙂",
-     "\x00\x1b[31m", "_ _ _", "ha_noi", "\udcff", "٣٤٥ 漢字"],
+    [
+        "",
+        "   ",
+        "!!! ... ???",
+        "a" * 10_000,
+        "hà " * 5_000,
+        ".*[](){}^$|\\+?",
+        "🙂🔥 ha noi 🙂",
+        "\x00\x1b[31m",
+        "_ _ _",
+        "ha_noi",
+        "\udcff",
+        "٣٤٥ 漢字",
+    ],
 )
 def test_bad_queries_never_fail(corpus: Path, build: Build, query: str) -> None:
     builder, _ = build(corpus)
@@ -154,8 +172,9 @@ def test_empty_index_and_empty_query(tmp_path: Path) -> None:
     assert search(builder.snapshot(), "").total == 0
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=st.text(max_size=80))
 def test_search_never_crashes(corpus_index: IndexBuilder, query: str) -> None:
     results = search(corpus_index.snapshot(), query, limit=5)

@@ -57,12 +57,15 @@ def test_same_content_is_never_segmented_twice(corpus: Path, build: Build) -> No
     stats = builder.update(files_of(corpus))
     assert stats.segmented == 0
     assert stats.reused_segmentation == 2
-    assert set(_paths(builder, "hoi nghi thuong dinh dien ra")) >= {"phrase.txt",
-                                                                    "copy-of-phrase.txt"}
+    assert set(_paths(builder, "hoi nghi thuong dinh dien ra")) >= {
+        "phrase.txt",
+        "copy-of-phrase.txt",
+    }
 
 
-def test_unreadable_files_are_reported_not_fatal_and_not_retried(corpus: Path,
-                                                                 build: Build) -> None:
+def test_unreadable_files_are_reported_not_fatal_and_not_retried(
+    corpus: Path, build: Build
+) -> None:
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 50)
     builder, stats = build(corpus)
     assert stats.indexed == 4
@@ -94,8 +97,9 @@ def test_corrupt_or_outdated_index_is_rebuilt(corpus: Path, build: Build, tmp_pa
     assert IndexBuilder(index, workers=0).update(files_of(corpus)).added == 4
 
 
-def test_a_killed_write_leaves_the_last_committed_index(corpus: Path, build: Build,
-                                                         tmp_path: Path) -> None:
+def test_a_killed_write_leaves_the_last_committed_index(
+    corpus: Path, build: Build, tmp_path: Path
+) -> None:
     index = tmp_path / "index"
     build(corpus)
     # What a process killed mid-write leaves behind: a half-written segment and manifest.
@@ -114,8 +118,9 @@ def test_snapshots_grow_while_another_thread_updates(tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(60):
-        write_article(folder, f"a{i:03}.txt", f"Bài số {i}",
-                      f"Nội dung riêng của bài {i} về chủ đề {i % 7}.")
+        write_article(
+            folder, f"a{i:03}.txt", f"Bài số {i}", f"Nội dung riêng của bài {i} về chủ đề {i % 7}."
+        )
     builder = IndexBuilder(tmp_path / "index", workers=0, first_flush=16)
     seen: list[int] = []
     errors: list[BaseException] = []

@@ -32,7 +32,7 @@ def test_pool_build_and_known_item_queries(tmp_path: Path) -> None:
             found += 1
             continue
         start = rng.randrange(len(words) // 2, len(words) - 4)
-        query = " ".join(words[start:start + 4])
+        query = " ".join(words[start : start + 4])
         top = [Path(h.path).name for h in search(builder.snapshot(), query, limit=10).hits]
         found += name in top
     assert found >= 38  # Known-item body windows: the article is in the top 10.

@@ -38,7 +38,10 @@ def test_prefix_and_typo_neighbours() -> None:
     vocab.add_all(["thoat", "thoai", "khong", "kho", "ha_noi", "nguyen", "thuongmai", "thuong"])
     lexicon = vocab.lexicon(len(vocab))
     assert sorted(vocab.term(int(g)) for g in lexicon.prefix_ids("th")) == [
-        "thoai", "thoat", "thuong", "thuongmai"
+        "thoai",
+        "thoat",
+        "thuong",
+        "thuongmai",
     ]
     assert lexicon.prefix_ids("ha").size == 0  # Word terms are not syllables.
     assert _words(vocab, lexicon.neighbours("khog", 1)) == {"khong": 1, "kho": 1}

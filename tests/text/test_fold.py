@@ -31,7 +31,7 @@ def test_offsets_map_folded_spans_back_to_the_original() -> None:
     folded, starts = fold_with_offsets(text)
     assert folded == "ha noi"
     start = folded.index("noi")
-    original = text[starts[start]:starts[start + 3]]
+    original = text[starts[start] : starts[start + 3]]
     assert unicodedata.normalize("NFC", original) == "Nội"
     # The tone marks after the last letter stay inside the span.
     assert starts[len(folded)] == len(text)

@@ -14,14 +14,27 @@ def test_syllables_with_offsets_and_folded_terms() -> None:
     text = "Đặc phái viên Mỹ, tại Hà Nội."
     tokens = tokenize(text)
     assert [t.folded for t in tokens] == ["dac", "phai", "vien", "my", "tai", "ha", "noi"]
-    assert [text[t.start:t.end] for t in tokens] == [
-        "Đặc", "phái", "viên", "Mỹ", "tại", "Hà", "Nội"
+    assert [text[t.start : t.end] for t in tokens] == [
+        "Đặc",
+        "phái",
+        "viên",
+        "Mỹ",
+        "tại",
+        "Hà",
+        "Nội",
     ]
 
 
 def test_numbers_keep_group_separators_and_dates_split() -> None:
     assert tokenize_folded("2.000 người, lãi 1,5% ngày 6/2/2019.") == [
-        "2.000", "nguoi", "lai", "1,5", "ngay", "6", "2", "2019"
+        "2.000",
+        "nguoi",
+        "lai",
+        "1,5",
+        "ngay",
+        "6",
+        "2",
+        "2019",
     ]
 
 
@@ -34,8 +47,9 @@ def test_decomposed_text_is_one_token_per_syllable() -> None:
     text = unicodedata.normalize("NFD", "Nguyễn Văn")
     tokens = tokenize(text)
     assert [t.folded for t in tokens] == ["nguyen", "van"]
-    assert [unicodedata.normalize("NFC", text[t.start:t.end]) for t in tokens] == [
-        "Nguyễn", "Văn"
+    assert [unicodedata.normalize("NFC", text[t.start : t.end]) for t in tokens] == [
+        "Nguyễn",
+        "Văn",
     ]
 
 

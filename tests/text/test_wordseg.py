@@ -40,7 +40,7 @@ def test_matches_pyvi_tokenize() -> None:
     flags = segment_text(text)
     ours: list[str] = []
     for token, flag in zip(terms, flags, strict=True):
-        piece = text[token.start:token.end]
+        piece = text[token.start : token.end]
         if flag:
             ours[-1] += "_" + piece
         else:

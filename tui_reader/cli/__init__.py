@@ -13,9 +13,9 @@ from pathlib import Path
 
 from tui_reader import __version__, logs
 from tui_reader.articles.sanitize import safe_name
-from tui_reader.paths import cache_dir, config_dir, data_dir, seeds_dir
+from tui_reader.paths import cache_dir, config_dir, data_dir
 
-SUBCOMMANDS = ("index", "search", "bookmarks", "keys")
+SUBCOMMANDS = ("index", "search", "bookmarks", "keys", "feeds")
 
 
 def app_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,8 @@ def app_parser() -> argparse.ArgumentParser:
             "Headless commands: 'tui-reader index [PATH...]' builds the search index, "
             "'tui-reader search --corpus PATH QUERY' searches it, "
             "'tui-reader bookmarks export|import|list' moves bookmarks in and out, "
+            "'tui-reader feeds add|list|fetch|remove|import|export|prune' manages "
+            "subscriptions, "
             "'tui-reader keys' lists every key and its binding id (checks your keymap). "
             "Each has its own --help."
         ),
@@ -36,8 +38,9 @@ def app_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="article files or folders (searched recursively for .txt); "
-        "default: the bundled sample articles",
+        help="article files or folders (searched recursively); default: your library "
+        "(articles fetched from feeds and the corpus folders in config.toml; the bundled "
+        "sample articles while it is empty)",
     )
     parser.add_argument(
         "--data-dir",
@@ -74,8 +77,13 @@ def run_app(argv: list[str]) -> int:
     settings_dir = config_dir(args.config_dir)
     loaded = load_settings(settings_dir)
     configured = list(loaded.settings.corpus_paths())
-    roots: list[Path] = args.paths or configured or [seeds_dir()]
+    from tui_reader.library import user_library
+
+    library = None if args.paths else user_library(data_dir(args.data_dir), configured)
+    roots: list[Path] = args.paths or list(library.roots if library else ())
     missing = [p for p in roots if not p.expanduser().exists()]
+    if library is not None:
+        missing = list(library.missing)
     if missing:
         where = "" if args.paths else f" (corpus in {loaded.path})"
         for path in missing:
@@ -88,7 +96,7 @@ def run_app(argv: list[str]) -> int:
         roots=tuple(p.expanduser().absolute() for p in roots),
         data_dir=data_dir(args.data_dir),
         cache_dir=cache_dir(args.cache_dir),
-        corpus_label="sample articles" if roots == [seeds_dir()] else corpus_label(roots),
+        corpus_label=library.label if library else corpus_label(roots),
         config_dir=settings_dir,
         settings=loaded.settings,
         setting_problems=loaded.problems,
@@ -117,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         from tui_reader.cli.bookmarks_commands import bookmarks_main
 
         return bookmarks_main(args[1:])
+    if args and args[0] == "feeds":
+        from tui_reader.cli.feeds_commands import feeds_main
+
+        return feeds_main(args[1:])
     if args and args[0] == "keys":
         from tui_reader.cli.keys_command import keys_main
 

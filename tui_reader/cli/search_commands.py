@@ -73,7 +73,7 @@ def _search_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("query", nargs="*", metavar="QUERY", help="words to search for")
     parser.add_argument("--corpus", action="append", type=Path, metavar="PATH",
-                        help="article files or folders (repeatable; default: the sample articles)")
+                        help="article files or folders (repeatable; default: your library)")
     parser.add_argument("--limit", type=int, default=10, help="results per query (default 10)")
     parser.add_argument("--json", action="store_true",
                         help="one JSON object per query, one per line")
@@ -258,6 +258,17 @@ def _as_text(results: SearchResults, out: TextIO) -> None:
         print(f"     {safe_line(hit.snippet)}", file=out)
 
 
+def _library_roots() -> list[Path]:
+    """The user's library (feeds + configured folders; the samples while empty)."""
+    from tui_reader.config import load_settings
+    from tui_reader.library import user_library
+    from tui_reader.paths import config_dir, data_dir
+
+    configured = load_settings(config_dir()).settings.corpus_paths()
+    library = user_library(data_dir(), configured)
+    return list(library.roots)
+
+
 def search_main(argv: list[str]) -> int:
     """``tui-reader search [--corpus PATH]... QUERY...`` or ``... --queries FILE [--json]``."""
     parser = _search_parser()
@@ -269,7 +280,7 @@ def search_main(argv: list[str]) -> int:
     if args.limit < 1:
         print("tui-reader search: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    roots: list[Path] = args.corpus or [seeds_dir()]
+    roots: list[Path] = args.corpus or _library_roots()
 
     def body() -> int:
         queries = _read_queries(args.queries) if args.queries else [" ".join(args.query)]
