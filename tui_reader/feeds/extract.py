@@ -33,13 +33,23 @@ Extractor = Callable[[str, str], PageText]
 
 
 def extract_page(html: str, url: str) -> PageText:
-    """Extract an article page with the HTML format's extractor."""
+    """Extract an article page with the HTML format's extractor (trafilatura)."""
+    from tui_reader.articles import html as html_format
+    from tui_reader.articles.decode import UnreadableFile
+
     try:
-        from tui_reader.articles import html as html_format
-    except ImportError:
-        raise PageError("article extraction is not available in this build") from None
-    extracted = html_format.extract(html, url)  # pragma: no cover - until formats lands
-    paragraphs = tuple(p for p in getattr(extracted, "paragraphs", ()) if p.strip())
-    if not paragraphs:
+        page = html_format.extract(html, url)
+    except UnreadableFile as err:
+        raise PageError(f"not an article page: {err.reason}") from None
+    # ``text`` keeps headings (as ``== X ==``) and captions in reading order, as the JSON
+    # article format writes them, so the stored article reads like the page.
+    paragraphs = tuple(p for p in page.text.split("\n\n") if p.strip())
+    if not page.paragraphs:
         raise PageError("no article text found on the page")
-    return PageText(paragraphs=paragraphs)
+    return PageText(
+        paragraphs=paragraphs,
+        title=page.title or None,
+        author=page.author,
+        date=page.date,
+        url=page.url,
+    )
