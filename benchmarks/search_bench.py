@@ -225,9 +225,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     # Built in a child process: loading the whole corpus must not count in this one's RSS.
-    subprocess.run([sys.executable, __file__, "--make-queries", "--corpus", str(args.corpus),
-                    "--per-kind", str(args.per_kind), "--seed", str(args.seed),
-                    "--cache", str(args.cache)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--make-queries",
+            "--corpus",
+            str(args.corpus),
+            "--per-kind",
+            str(args.per_kind),
+            "--seed",
+            str(args.seed),
+            "--cache",
+            str(args.cache),
+        ],
+        check=True,
+    )
     queries: list[BenchQuery] = load_or_build(args.corpus, args.per_kind, args.seed, args.cache)
     corpus = (
         args.corpus if args.replicate <= 1 else replicate(args.corpus, args.replicate, args.cache)

@@ -62,7 +62,7 @@ def test_add_list_fetch_export_import_remove(
     assert sum(r["new"] for r in lines) == 6 and sum(r["unchanged"] for r in lines) == 1
     assert main(["feeds", "fetch", "Thời sự"]) == 0
     out = capsys.readouterr().out
-    assert "ok   Thời sự: 0 new, 4 unchanged" in out
+    assert "ok   Thời sự: unchanged (not modified)" in out
 
     assert main(["feeds", "list", "--json"]) == 0
     listed = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}

@@ -10,6 +10,8 @@ from tests.feeds.server import FeedServer, Route
 from tui_reader.feeds.fetcher import Fetcher
 from tui_reader.feeds.store import FeedStore
 
+ATOM = "application/atom+xml"
+
 
 def serve_pages(server: FeedServer, site: str, stories=STORIES, **route: object) -> None:
     for story in stories:
@@ -108,6 +110,14 @@ def test_a_page_that_fails_keeps_the_summary_and_says_so(
     assert str(data["text"]).startswith(STORIES[0].summary)
     assert "could not be fetched: HTTP 404" in str(data["text"])
     assert data["summary_only"] == "HTTP 404 Not Found"
+    # The feed is unchanged, but the page is tried again, and now it answers.
+    serve_pages(server, "tt", STORIES[:1])
+    [again] = fetcher.fetch(store.feeds())
+    assert again.ok and again.updated == 1 and again.summaries == 0
+    data = read_json(path)
+    assert data["summary_only"] is None
+    assert STORIES[0].paragraphs[1] in str(data["text"])
+    assert "could not be fetched" not in str(data["text"])
 
 
 def test_an_unchanged_feed_costs_one_304(
@@ -132,6 +142,7 @@ def test_an_unchanged_feed_costs_one_304(
         ),
         "Dated feed",
     )
+    serve_pages(server, "b", STORIES[:2])
     first = fetcher.fetch([etag, dated])
     assert [r.new for r in first] == [len(STORIES), 2]
     page_hits = sum(server.hits.values()) - 2
@@ -149,17 +160,25 @@ def test_an_unchanged_feed_costs_one_304(
 def test_a_refetched_feed_without_validators_changes_nothing(
     server: FeedServer, store: FeedStore, fetcher: Fetcher, data_dir: Path
 ) -> None:
-    feed = subscribe(
-        store,
-        server,
-        "/plain.xml",
-        Route(atom_full(server.base, "p", STORIES), content_type="application/atom+xml"),
-        "Plain",
-    )
+    body = atom_full(server.base, "p", STORIES)
+    feed = subscribe(store, server, "/plain.xml", Route(body, content_type=ATOM), "Plain")
     fetcher.fetch([feed])
     mtimes = {p: p.stat().st_mtime_ns for p in article_files(data_dir)}
+    # The very same bytes again: recognised without parsing.
+    [same] = fetcher.fetch(store.feeds())
+    assert same.ok and same.not_modified and same.new == 0
+    # The feed's own <updated> moved, no entry changed: parsed, every entry recognised.
+    server.routes["/plain.xml"] = Route(
+        body.replace(
+            b"<updated>2026-11-30T00:00:00+00:00</updated>",
+            b"<updated>2026-11-30T01:00:00+00:00</updated>",
+            1,
+        ),
+        content_type=ATOM,
+    )
     [again] = fetcher.fetch(store.feeds())
-    assert again.ok and again.new == 0 and again.unchanged == len(STORIES)
+    assert again.ok and not again.not_modified
+    assert again.new == 0 and again.updated == 0 and again.unchanged == len(STORIES)
     assert {p: p.stat().st_mtime_ns for p in article_files(data_dir)} == mtimes
 
 

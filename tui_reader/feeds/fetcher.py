@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import threading
@@ -72,6 +73,8 @@ class FeedReport:
     summaries: int = 0
     """Articles saved with only the feed's summary (their page failed)."""
     skipped: int = 0
+    retry_pages: bool = False
+    """Some article page failed and will be tried again by the next fetch."""
     notes: list[str] = field(default_factory=list)
     new_paths: list[str] = field(default_factory=list)
     updated_paths: list[str] = field(default_factory=list)
@@ -280,6 +283,12 @@ class Fetcher:
                 self.store.record_fetch(feed, error=None)
                 return report
             assert response.body is not None
+            body_hash = hashlib.blake2b(response.body, digest_size=16).hexdigest()
+            if body_hash == feed.body_hash:
+                # A server without validators sent the very bytes already processed.
+                report.not_modified = True
+                self.store.record_fetch(feed, error=None)
+                return report
             parsed = parse_feed(response.body, response.content_type, response.url)
         except (http.FetchError, FeedError) as err:
             report.error = str(err)
@@ -315,7 +324,7 @@ class Fetcher:
         if failures:
             report.error = f"{_entries(len(failures))} not saved: {failures[0]}"
         # The validators are kept only when every entry was dealt with: otherwise the next
-        # fetch would get a 304 and never retry the entries that failed.
+        # fetch would get a 304 and never retry the entries (or article pages) that failed.
         self.store.record_fetch(
             feed,
             error=report.error,
@@ -323,7 +332,8 @@ class Fetcher:
             last_modified=response.last_modified,
             title=safe_text(parsed.title),
             site=parsed.link,
-            validators=not failures,
+            validators=not failures and not report.retry_pages,
+            body_hash=body_hash,
         )
         return report
 
@@ -340,6 +350,8 @@ class Fetcher:
                 self._known(client, feed, entry, link, stored, report)
                 return
             record, page = self._build(client, feed, entry, link, None)
+            if record.summary_only and page.attempts < PAGE_ATTEMPTS:
+                report.retry_pages = True
             key = content_key(record.text)
             with self._holding("key:" + key):
                 self._save_new(feed, entry, link, record, page, key, report)
@@ -411,6 +423,8 @@ class Fetcher:
             return
         path = Path(stored.path)
         record, page = self._build(client, feed, entry, link, stored)
+        if record.summary_only and page.attempts < PAGE_ATTEMPTS:
+            report.retry_pages = True
         key = content_key(record.text)
         if key == stored.content_key and record.title == stored.title and path.exists():
             with self.store.transaction() as conn:

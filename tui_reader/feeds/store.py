@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS feeds (
     last_modified TEXT,
     last_fetch TEXT,
     last_success TEXT,
-    last_error TEXT
+    last_error TEXT,
+    body_hash TEXT
 );
 CREATE TABLE IF NOT EXISTS articles (
     id INTEGER PRIMARY KEY,
@@ -93,6 +94,8 @@ class Feed:
     last_fetch: str | None
     last_success: str | None
     last_error: str | None
+    body_hash: str | None = None
+    """A hash of the last body fully processed: the same bytes again need no parsing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,7 @@ class StoredArticle:
 
 _FEED_COLUMNS = (
     "id, name, url, slug, title, site, added, etag, last_modified, last_fetch, "
-    "last_success, last_error"
+    "last_success, last_error, body_hash"
 )
 _ARTICLE_COLUMNS = (
     "id, feed_id, guid, link, content_key, path, title, published, fetched, fingerprint, "
@@ -172,6 +175,9 @@ class FeedStore:
             if check is None or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check}")
             conn.executescript(_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(feeds)")}
+            if "body_hash" not in columns:  # databases made before it existed
+                conn.execute("ALTER TABLE feeds ADD COLUMN body_hash TEXT")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError:
             conn.close()
@@ -257,6 +263,7 @@ class FeedStore:
         title: str | None = None,
         site: str | None = None,
         validators: bool = False,
+        body_hash: str | None = None,
     ) -> None:
         """Remember how a fetch went (and the feed's new validators when it succeeded)."""
         now = utc_now()
@@ -274,8 +281,8 @@ class FeedStore:
             )
             if validators:
                 conn.execute(
-                    "UPDATE feeds SET etag = ?, last_modified = ? WHERE id = ?",
-                    (etag, last_modified, feed.id),
+                    "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
+                    (etag, last_modified, body_hash, feed.id),
                 )
 
     # -- articles ----------------------------------------------------------------------------
