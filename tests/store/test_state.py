@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, NewBookmark
+from tui_reader.store.schema import MIGRATIONS
 from tui_reader.store.state import StateStore
 
 
@@ -163,7 +164,7 @@ def test_wal_and_schema_version(tmp_path: Path) -> None:
     with StateStore.open(tmp_path) as store:
         conn = sqlite3.connect(store.path)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_closed_store_refuses_use(tmp_path: Path) -> None:

@@ -7,7 +7,17 @@ from textual.pilot import Pilot
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.settle import settle
 
-__all__ = ["main_screen", "settle"]
+__all__ = ["db_idle", "main_screen", "settle"]
+
+
+async def db_idle(pilot: Pilot[None]) -> None:
+    """Wait until the state database thread has done everything queued, then repaint."""
+    import asyncio
+
+    store = getattr(pilot.app, "store", None)
+    if store is not None:
+        await asyncio.to_thread(store.wait_idle)
+    await pilot.pause()
 
 
 def main_screen(pilot: Pilot[None]) -> MainScreen:

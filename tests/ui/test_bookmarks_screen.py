@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import main_screen, settle
+from tests.ui.helpers import db_idle, main_screen, settle
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
 
 
@@ -31,25 +31,27 @@ async def test_list_filter_open_delete_undo(make_app: MakeApp) -> None:
         await make_bookmarks(pilot, screen)
         assert len(app.store.bookmarks()) == 3
         await pilot.press("B")
-        await pilot.pause()
+        await settle(pilot)
         marks = pilot.app.screen
         assert isinstance(marks, BookmarksScreen)
         assert len(marks.shown) == 3
         # Newest first.
         assert [m.passage_index for m in marks.shown] == [4, 2, 1]
 
-        await pilot.press("slash", *"doc ky")  # the note "đọc kỹ", typed without marks
-        await pilot.pause()
+        await pilot.press(*"doc ky")  # the note "đọc kỹ", typed without marks; filter focused
+        await settle(pilot)
         assert [m.note for m in marks.shown] == ["đọc kỹ"]
         await pilot.press("escape")  # clears the filter first
-        await pilot.pause()
+        await settle(pilot)
         assert len(marks.shown) == 3
 
-        marks.option_list.focus()
-        marks.option_list.highlighted = 1
-        await pilot.press("d")
+        await pilot.press("down", "j")
+        assert marks.option_list.highlighted == 1
+        await pilot.press("delete")
+        await db_idle(pilot)
         assert len(app.store.bookmarks()) == 2
-        await pilot.press("u")
+        await pilot.press("ctrl+z")
+        await settle(pilot)
         assert len(app.store.bookmarks()) == 3
 
         target = marks.shown[1]
@@ -71,14 +73,14 @@ async def test_export_from_the_screen(make_app: MakeApp, tmp_path: Path) -> None
         screen = main_screen(pilot)
         await make_bookmarks(pilot, screen)
         await pilot.press("B")
-        await pilot.pause()
-        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
         await pilot.pause()
         target = tmp_path / "out.json"
         field = pilot.app.screen.query_one("#export-path")
         field.value = str(target)  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         exported = json.loads(target.read_text(encoding="utf-8"))
         assert len(exported) == 3
         assert {row["status"] for row in exported} == {"ok"}
@@ -90,7 +92,7 @@ async def test_empty_bookmarks_screen_explains(make_app: MakeApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("B")
-        await pilot.pause()
+        await settle(pilot)
         status = str(pilot.app.screen.query_one("#bookmark-status").render())
         assert "No bookmarks yet" in status
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import main_screen, settle
+from tests.ui.helpers import db_idle, main_screen, settle
 from tui_reader.ui.widgets.reading_pane import PassageView
 
 
@@ -64,9 +64,13 @@ async def test_cursor_moves_and_bookmarks_persist(make_app: MakeApp, corpus: Pat
         await settle(pilot)
         views = list(screen.reader.query(PassageView))
         assert [v.index for v in views if v.has_class("-bookmarked")] == [1]
-        # b on a bookmarked passage removes the bookmark.
+        # b on a bookmarked passage removes the bookmark; it has a note, so it asks first.
         screen.reader.move_cursor(1)
         await pilot.press("b")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("y")
+        await db_idle(pilot)
         assert app2.store.bookmarks(article.key) == []
         assert not any(v.has_class("-bookmarked") for v in views)
 

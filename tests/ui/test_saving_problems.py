@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import main_screen, settle
+from tests.ui.helpers import db_idle, main_screen, settle
 from tui_reader.store import db
 from tui_reader.store.state import StateStore
 
@@ -46,6 +46,7 @@ async def test_read_only_disk_warns_keeps_marks_and_saves_later(
         await pilot.press("m")
         # The mark shows at once even though the disk refused it.
         assert key in app.store.read_keys_cache
+        await db_idle(pilot)
         assert app.store.save_problem
         app._check_saves()
         assert "not saving" in screen.status.warning
@@ -54,7 +55,8 @@ async def test_read_only_disk_warns_keeps_marks_and_saves_later(
         await pilot.pause()
         assert app.is_running
         disk.read_only = False
-        app._retry_saves()
+        assert app.store.retry_pending()
+        app._check_saves()
         assert app.store.save_problem is None
         assert screen.status.warning == ""
     with original_open(isolated_user_dirs["data"]) as store:
@@ -76,4 +78,5 @@ async def test_a_damaged_state_file_is_moved_aside_and_the_user_told(
         assert any(str(aside[0]) in message for message in messages), messages
         # The fresh database works.
         await pilot.press("m")
+        await db_idle(pilot)
         assert app.store.save_problem is None

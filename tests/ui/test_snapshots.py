@@ -69,6 +69,8 @@ def test_bookmarks_screen(
         pilot.app.clear_notifications()
         await pilot.press("B")
         await settle(pilot)
+        pilot.app.screen.query_one("#bookmark-filter").cursor_blink = False  # a still image
+        await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=bookmarks)
 

@@ -34,7 +34,13 @@ from tui_reader.bookmarks.importing import (
     parse_export,
     read_export,
 )
-from tui_reader.bookmarks.reanchor import reanchor, reanchor_all
+from tui_reader.bookmarks.reanchor import (
+    Followed,
+    follow_read_state,
+    position_in,
+    reanchor,
+    reanchor_all,
+)
 from tui_reader.bookmarks.resolve import Method, Resolution, resolve
 
 __all__ = [
@@ -42,6 +48,7 @@ __all__ = [
     "Anchor",
     "ArticleFinder",
     "BookmarkImportError",
+    "Followed",
     "ImportReport",
     "Located",
     "Locator",
@@ -52,10 +59,12 @@ __all__ = [
     "export_json",
     "export_markdown",
     "find_article",
+    "follow_read_state",
     "import_bookmarks",
     "new_bookmark",
     "newest_first",
     "parse_export",
+    "position_in",
     "read_export",
     "reanchor",
     "reanchor_all",

@@ -12,12 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
-from tui_reader.articles.decode import UnreadableFile
+from tui_reader.articles.loader import UnreadableFile, open_article
 from tui_reader.articles.model import Article, ArticleMeta
-from tui_reader.articles.parse import load_article
 from tui_reader.bookmarks.anchor import Anchor
 from tui_reader.bookmarks.resolve import ORPHANED, Resolution, resolve
 
@@ -92,7 +90,8 @@ def find_article(bookmark: Anchor, metas: Sequence[ArticleMeta]) -> ArticleMeta 
     return ArticleFinder(metas).find(bookmark)
 
 
-Loader = Callable[[Path], Article]
+Loader = Callable[[ArticleMeta], Article]
+"""Opens a listing entry (paths are opaque: a record is ``dump.jsonl#17``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +110,7 @@ class Locator:
     could be read (so the UI can still open it), or None.
     """
 
-    def __init__(self, finder: ArticleFinder, *, load: Loader = load_article) -> None:
+    def __init__(self, finder: ArticleFinder, *, load: Loader = open_article) -> None:
         self.finder = finder
         self._load = load
         self._articles: dict[str, Article | None] = {}
@@ -120,7 +119,7 @@ class Locator:
         """The parsed article of ``meta`` (cached), or None if the file cannot be read now."""
         if meta.path not in self._articles:
             try:
-                self._articles[meta.path] = self._load(Path(meta.path))
+                self._articles[meta.path] = self._load(meta)
             except (UnreadableFile, OSError):
                 self._articles[meta.path] = None
         return self._articles[meta.path]

@@ -132,6 +132,74 @@ def listing(conn: sqlite3.Connection, article_key: str | None) -> list[Bookmark]
     return [_from_row(row) for row in rows]
 
 
+def for_article(conn: sqlite3.Connection, article_key: str, path: str) -> list[Bookmark]:
+    """One article's bookmarks: made on this text (key) or at this file (path), newest first.
+
+    The path catches bookmarks made before the file was edited (the key changed).
+    Both lookups use an index, so opening an article costs the same at 1M bookmarks.
+    """
+    rows = conn.execute(
+        f"{_SELECT} WHERE article_key = ? UNION {_SELECT} WHERE path = ? "
+        "ORDER BY created DESC, id DESC",
+        (article_key, path_text(path)),
+    ).fetchall()
+    return [_from_row(row) for row in rows]
+
+
+Cursor = tuple[str, int]
+"""Where a page of the newest-first listing ended: (created, id) of its last row."""
+
+
+def page(conn: sqlite3.Connection, after: Cursor | None, limit: int) -> list[Bookmark]:
+    """Up to ``limit`` bookmarks, newest first, starting after ``after`` (keyset paging).
+
+    Served by the ``(created, id)`` index: every page costs the same, at any depth.
+    """
+    if after is None:
+        rows = conn.execute(f"{_SELECT} ORDER BY created DESC, id DESC LIMIT ?", (limit,))
+    else:
+        rows = conn.execute(
+            f"{_SELECT} WHERE (created, id) < (?, ?) ORDER BY created DESC, id DESC LIMIT ?",
+            (after[0], after[1], limit),
+        )
+    return [_from_row(row) for row in rows.fetchall()]
+
+
+def total(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(all bookmarks, orphaned ones)."""
+    row = conn.execute(
+        "SELECT count(*), coalesce(sum(status = 'orphaned'), 0) FROM bookmarks"
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def not_in(conn: sqlite3.Connection, keys: Iterable[str]) -> list[Bookmark]:
+    """Bookmarks whose article key is not among ``keys`` (their file changed or moved).
+
+    Only the distinct keys are read to find them (an index scan), so a corpus
+    check costs little even with a million bookmarks on unchanged articles.
+    """
+    wanted = set(keys)
+    known = [str(k) for (k,) in conn.execute("SELECT DISTINCT article_key FROM bookmarks")]
+    stray = [key for key in known if key not in wanted]
+    found: list[Bookmark] = []
+    for i in range(0, len(stray), 500):
+        chunk = stray[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(f"{_SELECT} WHERE article_key IN ({marks})", chunk).fetchall()
+        found.extend(_from_row(row) for row in rows)
+    return found
+
+
+def counts_for(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for key in keys:
+        query = "SELECT count(*) FROM bookmarks WHERE article_key = ?"
+        (n,) = conn.execute(query, (key,)).fetchone()
+        found[key] = int(n)
+    return found
+
+
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
     rows = conn.execute("SELECT article_key, count(*) FROM bookmarks GROUP BY article_key")
     return {str(key): int(n) for key, n in rows}

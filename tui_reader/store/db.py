@@ -40,10 +40,14 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """The default connector. Injectable so tests can open the file read-only or size-capped."""
+def connect(path: Path, *, busy_timeout: float = BUSY_TIMEOUT_MS / 1000) -> sqlite3.Connection:
+    """The default connector. Injectable so tests can open the file read-only or size-capped.
+
+    ``busy_timeout`` (seconds) is how long a write waits for another process's lock;
+    the app uses a shorter wait (it keeps changes in memory and retries meanwhile).
+    """
     return sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
     )
 
 

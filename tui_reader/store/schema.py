@@ -61,4 +61,25 @@ def _v1_create_tables(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1_create_tables,)
+# v2: a read mark and reading position follow an edited or moved article the way a
+# bookmark does: the row remembers the article's path and title, the passage the
+# cursor was on and that passage's anchor (quote and context, as for a bookmark).
+# Two indexes serve the bookmarks screen's newest-first pages and per-file lookups.
+_V2 = (
+    "ALTER TABLE read_state ADD COLUMN path TEXT",
+    "ALTER TABLE read_state ADD COLUMN title TEXT",
+    "ALTER TABLE read_state ADD COLUMN passage INTEGER CHECK (passage >= 0)",
+    "ALTER TABLE read_state ADD COLUMN quote TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE read_state ADD COLUMN prefix TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE read_state ADD COLUMN suffix TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX bookmarks_newest ON bookmarks (created, id)",
+    "CREATE INDEX bookmarks_by_path ON bookmarks (path)",
+)
+
+
+def _v2_follow_articles(conn: sqlite3.Connection) -> None:
+    for statement in _V2:
+        conn.execute(statement)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1_create_tables, _v2_follow_articles)

@@ -25,8 +25,15 @@ from types import TracebackType
 from tui_reader import paths
 from tui_reader.store import bookmarks as bm
 from tui_reader.store import db, marks
-from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, NewBookmark, ProvisionalIds
+from tui_reader.store.bookmarks import (
+    Bookmark,
+    BookmarkStatus,
+    Cursor,
+    NewBookmark,
+    ProvisionalIds,
+)
 from tui_reader.store.errors import BookmarkImportError
+from tui_reader.store.marks import Position, ReadState
 from tui_reader.store.records import parse_record
 from tui_reader.store.saver import Saver
 
@@ -100,9 +107,59 @@ class StateStore:
         """Every article key marked read (one query; tens of ms for 35k keys)."""
         return self._saver.read(marks.read_keys)
 
-    def set_read(self, key: str, read: bool = True) -> None:
+    def set_read(
+        self, key: str, read: bool = True, *, path: str | None = None, title: str | None = None
+    ) -> None:
+        """Mark read or unread; ``path`` and ``title`` let the mark follow an edited file."""
         now = db.utc_now()
-        self._saver.write(lambda c, _: marks.set_read(c, key, read, now), coalesce=("read", key))
+        self._saver.write(
+            lambda c, _: marks.set_read(c, key, read, now, path, title), coalesce=("read", key)
+        )
+
+    def read_state(self, key: str) -> ReadState | None:
+        """The read mark and position of one article key, if any."""
+        return self._saver.read(lambda c: marks.get(c, key))
+
+    def read_states_not_in(self, keys: Iterable[str]) -> list[ReadState]:
+        """Rows whose article key is not in ``keys`` (edited or moved articles) and that
+        remember enough (path or title) to be followed."""
+        wanted = set(keys)
+        return self._saver.read(lambda c: marks.not_in(c, wanted))
+
+    def set_position(
+        self,
+        key: str,
+        position: Position,
+        *,
+        path: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Remember the cursor's passage, its anchor and the scroll offset."""
+        if position.passage < 0 or not math.isfinite(position.y):
+            raise ValueError(f"bad reading position {position!r}")
+        now = db.utc_now()
+        self._saver.write(
+            lambda c, _: marks.set_position(c, key, position, now, path, title),
+            coalesce=("y", key),
+        )
+
+    def move_read_state(
+        self,
+        old_key: str,
+        new_key: str,
+        *,
+        passage: int | None,
+        path: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Follow an edited or moved article: the row moves to its new key (merged if needed)."""
+        now = db.utc_now()
+        self._saver.write(
+            lambda c, _: marks.move(
+                c, old_key, new_key, now, passage=passage, path=path, title=title
+            ),
+            durable=True,
+        )
 
     def toggle_read(self, key: str) -> bool:
         """Flip the mark as the reader sees it; returns the new state."""
@@ -128,19 +185,47 @@ class StateStore:
         """All bookmarks, or one article's, newest first."""
         return self._saver.read(lambda c: bm.listing(c, article_key))
 
+    def article_bookmarks(self, article_key: str, path: Path | str) -> list[Bookmark]:
+        """One article's bookmarks (by its key, or saved at its path), newest first."""
+        return self._saver.read(lambda c: bm.for_article(c, article_key, str(path)))
+
+    def bookmarks_page(self, after: Cursor | None = None, limit: int = 200) -> list[Bookmark]:
+        """One page of the newest-first listing (see :func:`bookmarks.page`)."""
+        return self._saver.read(lambda c: bm.page(c, after, limit))
+
+    def bookmark_totals(self) -> tuple[int, int]:
+        """(how many bookmarks, how many of them orphaned)."""
+        return self._saver.read(bm.total)
+
+    def bookmarks_not_in(self, keys: Iterable[str]) -> list[Bookmark]:
+        """Bookmarks whose article key is not in ``keys`` (their article changed or moved)."""
+        wanted = set(keys)
+        return self._saver.read(lambda c: bm.not_in(c, wanted))
+
+    def bookmark_by_uid(self, uid: str) -> Bookmark | None:
+        return self._saver.read(lambda c: bm.get_by_uid(c, uid))
+
     def bookmark(self, bookmark_id: int) -> Bookmark | None:
         resolved = self._resolve(bookmark_id)
         return self._saver.read(lambda c: bm.get(c, resolved))
+
+    def bookmark_counts_for(self, keys: Iterable[str]) -> dict[str, int]:
+        """Bookmark counts of these article keys only (each an index lookup)."""
+        wanted = sorted(set(keys))
+        return self._saver.read(lambda c: bm.counts_for(c, wanted))
 
     def bookmark_counts(self) -> dict[str, int]:
         """How many bookmarks each article has (articles without any are absent)."""
         return self._saver.read(bm.counts)
 
-    def add_bookmark(self, new: NewBookmark) -> Bookmark:
-        now = db.utc_now()
+    def add_bookmark(
+        self, new: NewBookmark, *, uid: str | None = None, created: str | None = None
+    ) -> Bookmark:
+        """Save a new bookmark; ``uid``/``created`` let a caller name it before it is saved."""
+        now = created or db.utc_now()
         mark = Bookmark(
             id=0,
-            uid=str(uuid.uuid4()),
+            uid=uid or str(uuid.uuid4()),
             article_key=new.article_key,
             path=new.path,
             title=new.title,
@@ -173,6 +258,15 @@ class StateStore:
             if uid is not None:
                 self._saver.write(lambda c, _: bm.update_note(c, uid, note, now), durable=True)
 
+    def set_note(self, uid: str, note: str) -> None:
+        """Replace the note of the bookmark ``uid`` (ignored if it was deleted meanwhile)."""
+        now = db.utc_now()
+        self._saver.write(lambda c, _: bm.update_note(c, uid, note, now), durable=True)
+
+    def delete_by_uid(self, uid: str) -> Bookmark | None:
+        """Delete the bookmark ``uid``; returns the row (for undo), None if it was not there."""
+        return self._saver.write(lambda c, _: bm.delete(c, uid), durable=True)
+
     def delete_bookmark(self, bookmark_id: int) -> Bookmark | None:
         """Delete and return the row (for undo via :meth:`restore_bookmark`), or None."""
         with self._saver.lock:
@@ -190,7 +284,7 @@ class StateStore:
 
         with self._saver.lock:
             new_id = self._saver.write(op, durable=True)
-            if new_id != bookmark.id:
+            if bookmark.id and new_id != bookmark.id:
                 self._ids[bookmark.id] = new_id
 
     def set_bookmark_anchor(

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 
 from tui_reader import logs
-from tui_reader.articles.sanitize import safe_line, safe_name, safe_text
+from tui_reader.articles.sanitize import outside, safe_line, safe_name, safe_text
 from tui_reader.config import save_settings
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.screens.main import MainScreen
@@ -29,6 +32,11 @@ from tui_reader.ui.state import AppState
 __all__ = ["AppConfig", "ReaderApp", "write_crash_log"]
 
 log = logging.getLogger(__name__)
+
+QUIT_WAIT = 2.0
+"""Seconds quitting waits for queued changes to be saved before it asks."""
+CLOSE_WAIT = 5.0
+"""Seconds the closing app waits for the database to take what is still queued."""
 
 
 def write_crash_log(folder: Path, details: str) -> Path | None:
@@ -70,6 +78,16 @@ class ReaderApp(App[None]):
         Binding(
             "question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"
         ),
+        # Undo is a control key so that it works on every screen, also while typing in a
+        # box (no box uses ctrl+z), and so that no letter that types is ever destructive.
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            show=False,
+            id="app.undo",
+            tooltip="Undo the last change to bookmarks, notes or read marks (any screen)",
+        ),
     ]
 
     save_problem: var[str] = var("")
@@ -84,6 +102,7 @@ class ReaderApp(App[None]):
         self.log_file = logs.setup(config.cache_dir)
         """The rotating log in the cache dir (None if it cannot be written)."""
         self.store = AppState(config.data_dir)
+        self.store.on_error = self._state_job_failed
         self._quit_warned = False
         self.crash_log: Path | None = None
         self.settings = config.settings
@@ -95,9 +114,8 @@ class ReaderApp(App[None]):
         for problem in self.config.setting_problems:
             self.notify(problem, severity="warning", timeout=10, markup=False)
         self._apply_settings()
-        for notice in self.store.notices:
-            self.notify(notice, severity="warning", timeout=15, markup=False)
         self.push_screen(self.main_screen)
+        self.store.when_loaded(self._state_opened)
         self.set_interval(2, self._check_saves)
         self.set_interval(20, self._retry_saves)
 
@@ -158,14 +176,69 @@ class ReaderApp(App[None]):
         """The header, sanitized: the subtitle is a folder name from outside."""
         return super().format_title(safe_line(title), safe_line(sub_title))
 
+    class StateOpened(Message):
+        """The state store is open (posted from the database thread)."""
+
+    @dataclass
+    class StateJobFailed(Message):
+        """A state database job raised (posted from the database thread)."""
+
+        error: BaseException
+
+    class SavesChecked(Message):
+        """A retry of unsaved changes finished (posted from the database thread)."""
+
+    # The database thread only ever *posts* to the app (post_message is thread-safe and
+    # never waits): if it waited for the UI while a test or worker on the UI side
+    # waited for it, both would hang.
+
+    def _state_opened(self) -> None:
+        self.post_message(self.StateOpened())
+
+    @on(StateOpened)
+    def _install_state(self) -> None:
+        self.store.install_loaded()
+        for notice in self.store.notices:
+            self.notify(notice, severity="warning", timeout=15, markup=False)
+        self.main_screen.state_loaded()
+        self._check_saves()
+
+    def _state_job_failed(self, error: BaseException) -> None:
+        self.post_message(self.StateJobFailed(error))
+
+    @on(StateJobFailed)
+    def _show_state_failure(self, event: StateJobFailed) -> None:
+        """A state change could not be made: say so, never silently (the log has it)."""
+        where = logs.current_log()
+        details = f" Details in {safe_name(where)}." if where else ""
+        error = f"{type(event.error).__name__}: {outside(event.error, one_line=True)}"
+        self.notify(
+            f"A change to your reading state failed ({error}).{details}",
+            severity="error",
+            timeout=15,
+            markup=False,
+        )
+
     def _check_saves(self) -> None:
         """Publish, or clear, why state cannot be saved right now."""
         self.save_problem = self.store.save_problem or ""
 
     def _retry_saves(self) -> None:
         if self.store.save_problem:
-            self.store.retry_pending()
-            self._check_saves()
+            retry = self.store.request_retry()
+            retry.add_done_callback(lambda _f: self.post_message(self.SavesChecked()))
+
+    @on(SavesChecked)
+    def _saves_checked(self) -> None:
+        self._check_saves()
+
+    def action_undo(self) -> None:
+        """Undo the last change to bookmarks, notes or read marks, from any screen."""
+        what = self.store.undo()
+        if what is None:
+            self.notify("Nothing to undo.", markup=False)
+        else:
+            self.notify(f"Undone: {what}.", markup=False)
 
     def action_help(self) -> None:
         from tui_reader.ui.screens.help import HelpScreen
@@ -189,19 +262,33 @@ class ReaderApp(App[None]):
             )
 
     async def action_quit(self) -> None:
-        """Save the reading position, then quit; warn once if changes cannot be saved."""
+        """Save the reading position, then quit; warn once if changes cannot be saved.
+
+        The saving happens on the database thread; the UI waits for it without
+        blocking, and only for a moment (another process may hold the database).
+        """
         self.main_screen.save_state()
-        if not self.store.retry_pending() and not self._quit_warned:
-            self._quit_warned = True
-            self.notify(
-                f"{self.store.pending_writes} change(s) could not be saved "
-                f"({self.store.save_problem}). Press q again to quit anyway.",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+        if self._quit_warned:
+            self.exit()
             return
-        self.exit()
+        try:
+            saved = await asyncio.wait_for(
+                asyncio.wrap_future(self.store.request_retry()), QUIT_WAIT
+            )
+        except Exception:  # a timeout (busy), or the job failed (already reported)
+            saved = False
+        if saved:
+            self.exit()
+            return
+        self._quit_warned = True
+        problem = self.store.save_problem or "the database is busy"
+        self.notify(
+            f"{self.store.pending_writes} change(s) are not saved yet ({problem}). "
+            "Press q again to quit anyway.",
+            severity="error",
+            timeout=10,
+            markup=False,
+        )
 
     def _fatal_error(self) -> None:
         """On an unexpected error: keep the traceback in a log file, show a short message.
@@ -224,4 +311,6 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self.main_screen.stopping.set()
-        self.store.close()
+        # Queued changes are saved before the process ends; a database held by another
+        # process gets a few seconds (the quit warning already said what is unsaved).
+        self.store.close(timeout=CLOSE_WAIT)

@@ -198,7 +198,8 @@ def grouped(keys: Sequence[KeyInfo]) -> dict[str, list[KeyInfo]]:
 def catalogue() -> dict[str, list[type[DOMNode]]]:
     """Every screen of the app and the classes whose keys act on it: screen, widgets, app."""
     from tui_reader.ui.app import ReaderApp
-    from tui_reader.ui.screens.bookmarks import BookmarksScreen, ExportScreen
+    from tui_reader.ui.screens.bookmarks import BookmarkList, BookmarksScreen, ExportScreen
+    from tui_reader.ui.screens.confirm import ConfirmScreen
     from tui_reader.ui.screens.help import HelpScreen
     from tui_reader.ui.screens.main import MainScreen
     from tui_reader.ui.screens.note import NoteScreen
@@ -210,9 +211,10 @@ def catalogue() -> dict[str, list[type[DOMNode]]]:
     app: type[App[None]] = ReaderApp
     return {
         "main": [MainScreen, ArticleList, ReadingPane, SearchBar, app],
-        "bookmarks": [BookmarksScreen, app],
+        "bookmarks": [BookmarksScreen, BookmarkList, app],
         "export": [ExportScreen, app],
         "note": [NoteScreen, app],
+        "confirm": [ConfirmScreen, app],
         "skipped": [SkippedScreen, app],
         "help": [HelpScreen, app],
     }

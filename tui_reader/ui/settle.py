@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual.pilot import Pilot
 
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.state import AppState
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Let the corpus check and every worker (indexing, article load) finish, then repaint."""
+    """Let the corpus check, every worker (indexing, article load) and the state
+    database's queue finish, then repaint."""
     for _ in range(200):
         screen = pilot.app.screen
         if not isinstance(screen, MainScreen) or screen.corpus_checked:
             break
         await pilot.pause(0.05)
+    state = getattr(pilot.app, "store", None)
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
+        if isinstance(state, AppState):
+            await asyncio.to_thread(state.wait_idle)
         await pilot.pause()

@@ -1,17 +1,31 @@
 """The bookmarks screen (``B``): every bookmark, newest first, filterable as you type.
 
-Rows are built from Rich ``Text`` (never markup): titles, quotes and notes are
-untrusted text. Filtering uses the search's own folding and matching
-(:class:`tui_reader.search.filter.FuzzyFilter`).
+Typing goes to the filter: it has the focus when the screen opens, and a letter
+typed in the list goes there too (type-to-filter), so no letter on this screen is
+a command that could destroy something. In the list ``j``/``k`` (and the arrows)
+move as everywhere else; the commands are keys that never type: ``Delete``
+deletes (``ctrl+z`` undoes, on any screen), ``ctrl+n`` edits the note,
+``ctrl+s`` exports (asking before it replaces a file), ``Enter`` opens.
+
+The database is read off the UI thread, a page at a time: the screen opens at
+once with a million bookmarks, and more rows load as the cursor nears the end.
+A filter runs in a worker over the whole store in batches and shows the best
+matches found so far as it goes.
+
+Rows are built from Rich ``Text`` (never markup) through the sanitizer: titles,
+quotes and notes may come from an imported file.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -19,17 +33,22 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.articles.sanitize import safe_line
+from tui_reader.articles.sanitize import safe_line, safe_name
 from tui_reader.search.highlight import Spans
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
+from tui_reader.store.state import StateStore
 from tui_reader.ui.safe import SafeInput
-from tui_reader.ui.state import AppState
-
-if TYPE_CHECKING:
-    from tui_reader.search.filter import FuzzyFilter
+from tui_reader.ui.state import AppState, BookmarkChange, StateEvent
+from tui_reader.ui.workers import WorkerFailures
 
 QUOTE_CHARS = 220
 MATCH_STYLE = "bold underline yellow"
+PAGE = 200
+"""Rows read per page of the unfiltered list."""
+FILTER_BATCH = 5000
+"""Rows the filter reads and matches at a time."""
+SHOWN_MATCHES = 500
+"""At most this many filter matches are listed (the best ones)."""
 
 
 def _styled(text: str, spans: Spans, style: str = "") -> Text:
@@ -45,7 +64,7 @@ def bookmark_row(mark: Bookmark, spans: Sequence[Spans] = ([], [], [])) -> Text:
     row = Text()
     row.append("★ " if mark.status is BookmarkStatus.OK else "⚠ ", "bold")
     row.append_text(_styled(mark.title or "(untitled)", list(spans[0]), "bold"))
-    row.append(f"  {mark.created[:16].replace('T', ' ')}", "dim")
+    row.append(f"  {safe_line(mark.created[:16].replace('T', ' '))}", "dim")
     if mark.status is BookmarkStatus.ORPHANED:
         row.append("  orphaned: passage not found in the article", "italic yellow")
     quote = mark.quote if len(mark.quote) <= QUOTE_CHARS else mark.quote[: QUOTE_CHARS - 1] + "…"
@@ -71,89 +90,341 @@ def field_spans(mark: Bookmark, spans: Spans) -> tuple[Spans, Spans, Spans]:
     return fields
 
 
-class BookmarksScreen(Screen[None]):
-    """List, filter, open, delete (with undo) and export bookmarks."""
+def filter_text(mark: Bookmark) -> str:
+    """What the filter matches: title, quote and note (see :func:`field_spans`)."""
+    return f"{mark.title}\n{mark.quote}\n{mark.note}"
+
+
+def _page(after: tuple[str, int] | None, size: int) -> Callable[[StateStore], list[Bookmark]]:
+    return lambda store: store.bookmarks_page(after, size)
+
+
+class BookmarkList(OptionList):
+    """The rows; ``j``/``k`` move, other printable keys go to the filter."""
+
+    HELP_SECTION = "Bookmarks list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="bookmarks.down", tooltip="Next"),
+        Binding("k", "cursor_up", "Up", show=False, id="bookmarks.up", tooltip="Previous"),
+        Binding("g", "first", "Top", show=False, id="bookmarks.top", tooltip="First bookmark"),
+        Binding("G", "last", "Bottom", show=False, id="bookmarks.bottom", tooltip="Last one"),
+    ]
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-to-filter: a character with no binding here goes into the filter box."""
+        if not event.is_printable or not event.character:
+            return
+        if event.key in self.screen.active_bindings:
+            return  # j, k, g, G, ? and the like keep their meaning
+        screen = self.screen
+        if isinstance(screen, BookmarksScreen):
+            event.stop()
+            event.prevent_default()
+            screen.type_into_filter(event.character)
+
+
+class BookmarksScreen(WorkerFailures, Screen[None]):
+    """List, filter, open, edit, delete (undoable) and export bookmarks."""
 
     HELP_SECTION = "Bookmarks screen"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back", id="bookmarks.back"),
-        Binding("enter", "open", "Open", id="bookmarks.open"),
-        Binding("d", "delete", "Delete", id="bookmarks.delete"),
-        Binding("u", "undo", "Undo delete", id="bookmarks.undo"),
-        Binding("e", "export", "Export", id="bookmarks.export"),
-        Binding("slash", "focus_filter", "Filter", show=False, id="bookmarks.filter"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="bookmarks.back",
+            tooltip="Clear the filter, or back to the articles",
+        ),
+        Binding(
+            "enter", "open", "Open", id="bookmarks.open", tooltip="Open the article at the passage"
+        ),
+        Binding(
+            "delete",
+            "delete",
+            "Delete",
+            id="bookmarks.delete",
+            tooltip="Delete the bookmark and its note (ctrl+z undoes)",
+        ),
+        Binding(
+            "ctrl+n",
+            "note",
+            "Note",
+            id="bookmarks.note",
+            tooltip="Write or edit the bookmark's note",
+        ),
+        Binding(
+            "ctrl+s",
+            "export",
+            "Export",
+            id="bookmarks.export",
+            tooltip="Export every bookmark to Markdown or JSON (asks before replacing a file)",
+        ),
+        # Kept so a keymap.toml that names it still works: the same undo as ctrl+z anywhere.
+        Binding(
+            "ctrl+z",
+            "app.undo",
+            "Undo",
+            show=False,
+            id="bookmarks.undo",
+            tooltip="Undo the last change (a delete, a note), like ctrl+z on every screen",
+        ),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            show=False,
+            id="bookmarks.filter",
+            tooltip="Type to filter: title, passage or note, no tone marks needed",
+        ),
     ]
 
     def __init__(self, state: AppState, open_bookmark: Callable[[Bookmark], None]) -> None:
         super().__init__()
         self.state = state
         self.open_bookmark = open_bookmark
-        self.marks: list[Bookmark] = []
         self.shown: list[Bookmark] = []
-        self.deleted: list[Bookmark] = []
-        self.matcher: FuzzyFilter | None = None
+        """The rows on screen, in order."""
+        self.total = 0
+        self.orphaned = 0
+        self.filter_query = ""
+        self.complete = False
+        """True when every row for the current view is loaded (no more pages)."""
+        self.loading = False
+        self._checked = 0
+        self._matches = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield SafeInput(
-            placeholder="Filter bookmarks: title, passage or note", id="bookmark-filter"
+            placeholder="Type to filter bookmarks: title, passage or note", id="bookmark-filter"
         )
-        yield OptionList(id="bookmark-list")
-        yield Static("", id="bookmark-status", markup=False)
+        yield BookmarkList(id="bookmark-list")
+        yield Static("Loading bookmarks…", id="bookmark-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Bookmarks"
+        self.filter_input.focus()
+        self.state.listeners.append(self._state_changed)
         self.reload()
-        self.query_one(OptionList).focus()
+
+    def on_unmount(self) -> None:
+        if self._state_changed in self.state.listeners:
+            self.state.listeners.remove(self._state_changed)
 
     @property
-    def option_list(self) -> OptionList:
+    def option_list(self) -> BookmarkList:
         """The list of bookmark rows."""
-        return self.query_one("#bookmark-list", OptionList)
+        return self.query_one("#bookmark-list", BookmarkList)
+
+    @property
+    def filter_input(self) -> SafeInput:
+        """The filter box."""
+        return self.query_one("#bookmark-filter", SafeInput)
+
+    # --- loading (workers; the database is read on its own thread) -------------------
 
     def reload(self) -> None:
-        """Read the bookmarks again and re-apply the filter."""
+        """Read the bookmarks again from the top for the current filter."""
+        self.filter_query = self.filter_input.value.strip()
+        self.shown = []
+        self.complete = False
+        self.option_list.clear_options()
+        self._checked = self._matches = 0
+        if self.filter_query:
+            self._filter(self.filter_query)
+        else:
+            self._load_page(None)
+
+    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
+    def _load_page(self, after: tuple[str, int] | None) -> None:
+        """One newest-first page of the unfiltered list."""
+        rows = self.state.call(_page(after, PAGE))
+        totals = self.state.call(lambda s: s.bookmark_totals()) if after is None else None
+        self.app.call_from_thread(self._add_page, after, rows, totals)
+
+    def _add_page(
+        self,
+        after: tuple[str, int] | None,
+        rows: list[Bookmark],
+        totals: tuple[int, int] | None,
+    ) -> None:
+        if self.filter_query:
+            return  # a filter started meanwhile
+        if after is None:
+            self.shown = []
+            self.option_list.clear_options()
+        if totals is not None:
+            self.total, self.orphaned = totals
+        self._append(rows, [None] * len(rows))
+        self.complete = len(rows) < PAGE
+        self.loading = False
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
+    def _filter(self, query: str) -> None:
+        """Match every bookmark against ``query`` in batches, best matches shown as found."""
+        from textual.worker import get_current_worker
+
         from tui_reader.search.filter import FuzzyFilter
 
-        self.marks = self.state.bookmarks()
-        # Title, quote and note are filtered as one text, tokenized once per reload.
-        self.matcher = FuzzyFilter([f"{m.title}\n{m.quote}\n{m.note}" for m in self.marks])
-        self._show(self.query_one("#bookmark-filter", Input).value)
+        worker = get_current_worker()
+        best: list[tuple[float, int, Bookmark, Spans]] = []
+        order = itertools.count()
+        after: tuple[str, int] | None = None
+        checked = matched = 0
+        while True:
+            rows = self.state.call(_page(after, FILTER_BATCH))
+            if worker.is_cancelled:
+                return
+            for match in FuzzyFilter([filter_text(m) for m in rows]).filter(query):
+                matched += 1
+                # Best score first, then newest (the page order) among equals.
+                item = (match.score, -next(order), rows[match.index], match.spans)
+                if len(best) < SHOWN_MATCHES:
+                    heapq.heappush(best, item)
+                else:
+                    heapq.heappushpop(best, item)
+            checked += len(rows)
+            done = len(rows) < FILTER_BATCH
+            ranked = sorted(best, reverse=True)
+            self.app.call_from_thread(self._show_matches, query, ranked, checked, matched, done)
+            if done:
+                return
+            after = (rows[-1].created, rows[-1].id)
 
-    def _show(self, query: str) -> None:
-        matches = self.matcher.filter(query) if self.matcher is not None else []
-        self.shown = [self.marks[match.index] for match in matches]
-        highlighted = self.option_list.highlighted
+    def _show_matches(
+        self,
+        query: str,
+        ranked: list[tuple[float, int, Bookmark, Spans]],
+        checked: int,
+        matched: int,
+        done: bool,
+    ) -> None:
+        if query != self.filter_query:
+            return
+        keep = self._highlighted_uid()
+        self.shown = []
         self.option_list.clear_options()
+        self._append([item[2] for item in ranked], [item[3] for item in ranked])
+        self._restore_highlight(keep)
+        self._checked, self._matches = checked, matched
+        self.complete = done
+        self._update_status()
+
+    def _append(self, rows: Sequence[Bookmark], spans: Sequence[Spans | None]) -> None:
         options: list[Option | None] = []
-        for match in matches:
-            if options:
+        for mark, found in zip(rows, spans, strict=True):
+            if self.shown or options:
                 options.append(None)  # a separator line between bookmarks
-            mark = self.marks[match.index]
-            options.append(Option(bookmark_row(mark, field_spans(mark, match.spans))))
-        self.option_list.add_options(options)
-        if self.shown:
-            self.option_list.highlighted = min(highlighted or 0, len(self.shown) - 1)
-        total = len(self.marks)
-        status = f"{total:,} bookmark(s)"
-        if query.strip():
-            status = f"{len(self.shown):,} of {status} match “{query.strip()}”"
-        if not total:
+            fields = field_spans(mark, found) if found else ([], [], [])
+            options.append(Option(bookmark_row(mark, fields), id=mark.uid))
+            self.shown.append(mark)
+        if options:
+            first = self.option_list.highlighted is None
+            self.option_list.add_options(options)
+            if first and self.shown:
+                self.option_list.highlighted = 0
+
+    def _highlighted_uid(self) -> str | None:
+        current = self._current()
+        return current.uid if current else None
+
+    def _restore_highlight(self, uid: str | None) -> None:
+        for index, mark in enumerate(self.shown):
+            if mark.uid == uid:
+                self.option_list.highlighted = index
+                return
+
+    def _update_status(self) -> None:
+        status = f"{self.total:,} bookmark(s)"
+        if self.filter_query:
+            scanned = "" if self.complete else f" (filtering… {self._checked:,} checked)"
+            more = (
+                f"; the best {len(self.shown):,} are listed"
+                if self._matches > len(self.shown)
+                else ""
+            )
+            status = f"{self._matches:,} match “{safe_line(self.filter_query)}”{more}{scanned}"
+        elif not self.total and self.complete:
             status = "No bookmarks yet: press b on a passage while reading to add one."
-        orphaned = sum(1 for m in self.marks if m.status is BookmarkStatus.ORPHANED)
-        if orphaned:
-            status += f" · {orphaned} orphaned (kept with their quote)"
+        if self.orphaned and not self.filter_query:
+            status += f" · {self.orphaned:,} orphaned (kept with their quote)"
         self.query_one("#bookmark-status", Static).update(status)
+
+    @on(OptionList.OptionHighlighted, "#bookmark-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Load the next page when the cursor nears the end of what is loaded."""
+        if self.filter_query or self.complete or self.loading or not self.shown:
+            return
+        if event.option_index >= len(self.shown) - 20:
+            self.loading = True
+            last = self.shown[-1]
+            self._load_page((last.created, last.id))
+
+    # --- keeping up with changes made anywhere (undo on another screen, say) ------------
+
+    def _state_changed(self, event: StateEvent) -> None:
+        if not isinstance(event, BookmarkChange):
+            return
+        if event.kind == "removed":
+            self._drop(event.mark.uid)
+        else:
+            self.reload_totals_and_rows()
+
+    def reload_totals_and_rows(self) -> None:
+        """A bookmark came back (undo) or changed: read the view again, keeping the cursor."""
+        keep = self._highlighted_uid()
+        self.reload()
+        self.call_after_refresh(lambda: self._restore_highlight(keep))
+
+    def _drop(self, uid: str) -> None:
+        index = next((i for i, m in enumerate(self.shown) if m.uid == uid), None)
+        if index is None:
+            return
+        mark = self.shown.pop(index)
+        # Separators are not options: the row's option index is its index in `shown`.
+        self.option_list.remove_option(uid)
+        self.total = max(0, self.total - 1)
+        if mark.status is BookmarkStatus.ORPHANED:
+            self.orphaned = max(0, self.orphaned - 1)
+        if self.filter_query:
+            self._matches = max(0, self._matches - 1)
+        if self.shown:
+            self.option_list.highlighted = min(index, len(self.shown) - 1)
+        self._update_status()
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def type_into_filter(self, character: str) -> None:
+        """Type-to-filter from the list: focus the box and add the character."""
+        box = self.filter_input
+        box.focus()
+        box.insert_text_at_cursor(character)
 
     @on(Input.Changed, "#bookmark-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._show(event.value)
+        if event.value.strip() != self.filter_query:
+            self.reload()
 
     @on(Input.Submitted, "#bookmark-filter")
     def _filter_submitted(self) -> None:
-        self.option_list.focus()
         self.action_open()
+
+    def on_key(self, event: events.Key) -> None:
+        """Down (or Tab) from the filter moves into the list, as from the search bar."""
+        if self.focused is self.filter_input and event.key == "down":
+            event.stop()
+            event.prevent_default()
+            self.option_list.focus()
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In the filter box Delete deletes a character: do not offer it as a command."""
+        in_box = self.is_mounted and self.focused is self.filter_input
+        return not (action == "delete" and in_box)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -167,12 +438,12 @@ class BookmarksScreen(Screen[None]):
         return self.shown[index]
 
     def action_focus_filter(self) -> None:
-        self.query_one("#bookmark-filter", Input).focus()
+        self.filter_input.focus()
 
     def action_back(self) -> None:
-        filter_input = self.query_one("#bookmark-filter", Input)
-        if filter_input.has_focus and filter_input.value:
-            filter_input.value = ""
+        if self.filter_input.value:
+            self.filter_input.value = ""
+            self.filter_input.focus()
             return
         self.dismiss()
 
@@ -186,52 +457,86 @@ class BookmarksScreen(Screen[None]):
         mark = self._current()
         if mark is None:
             return
-        removed = self.state.delete_bookmark(mark)
-        if removed is not None:
-            self.deleted.append(removed)
-            self.notify("Bookmark deleted. Press u to undo.", markup=False)
-        self.reload()
+        self.state.remove_bookmark(mark)  # the listener drops the row here and on main
+        self.notify("Bookmark deleted. Press ctrl+z to undo.", markup=False)
 
-    def action_undo(self) -> None:
-        if not self.deleted:
-            self.notify("Nothing to undo.", markup=False)
+    def action_note(self) -> None:
+        mark = self._current()
+        if mark is None:
             return
-        self.state.restore_bookmark(self.deleted.pop())
-        self.notify("Bookmark restored.", markup=False)
-        self.reload()
+        from tui_reader.ui.screens.note import NoteScreen
+
+        def save(note: str | None) -> None:
+            if note is None or note == mark.note:
+                return  # cancelled or unchanged: nothing to do
+            self.state.set_note(mark, note)
+            self.notify("Note cleared. Press ctrl+z to undo." if not note else "Note saved.")
+
+        self.app.push_screen(NoteScreen(mark.note, mark.quote), save)
 
     def action_export(self) -> None:
-        def done(path: str | None) -> None:
-            if path:
-                self._export_to(path)
+        def chosen(path: str | None) -> None:
+            if not path:
+                self.notify("Export cancelled: nothing was written.", markup=False)
+                return
+            target = Path(path).expanduser()
+            if not target.exists():
+                self._export(target)
+                return
+            from tui_reader.ui.screens.confirm import ConfirmScreen
 
-        self.app.push_screen(ExportScreen(), done)
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._export(target)
+                else:
+                    self.notify(f"Kept {safe_name(target)} as it was.", markup=False)
 
-    def _export_to(self, target: str) -> None:
-        from pathlib import Path
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{safe_name(target)} exists. Replace it?",
+                    "Everything in that file now would be lost.",
+                    yes="Replace",
+                ),
+                answered,
+            )
 
+        self.app.push_screen(ExportScreen(), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, path: Path) -> None:
         from tui_reader.bookmarks import export_json, export_markdown, write_export
+        from tui_reader.store.errors import describe
 
-        path = Path(target).expanduser()
-        text = (
-            export_json(self.marks)
-            if path.suffix.lower() == ".json"
-            else export_markdown(self.marks)
-        )
+        marks = self.state.call(lambda s: s.bookmarks())
+        as_json = path.suffix.lower() == ".json"
+        text = export_json(marks) if as_json else export_markdown(marks)
         try:
             write_export(text, path)
         except OSError as err:
-            self.notify(f"Could not write {path}: {err.strerror}", severity="error", markup=False)
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not write {safe_name(path)}: {describe(err)}",
+                severity="error",
+                markup=False,
+            )
             return
-        self.notify(f"Exported {len(self.marks)} bookmark(s) to {path}", markup=False)
+        kind = "JSON" if as_json else "Markdown"
+        self.app.call_from_thread(
+            self.notify, f"Exported {len(marks):,} bookmark(s) as {kind} to {safe_name(path)}"
+        )
+
+    def worker_failed(self, group: str, what: str) -> None:
+        self.loading = False
+        self.complete = True
+        self.query_one("#bookmark-status", Static).update(f"{what} failed: see the notification")
 
 
 class ExportScreen(ModalScreen[str | None]):
     """Ask where to export; the extension picks the format (.json, else Markdown)."""
 
-    HELP_SECTION = "Export dialog"
+    HELP_SECTION = "Export"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Cancel: write nothing"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -240,7 +545,7 @@ class ExportScreen(ModalScreen[str | None]):
             yield SafeInput(value="~/tui-reader-bookmarks.md", id="export-path")
             yield Static(
                 "A .json file gets JSON (for import); anything else Markdown. "
-                "Enter to export · Escape to cancel",
+                "Enter to export (you are asked before a file is replaced) · Escape to cancel",
                 classes="dialog-hint",
                 markup=False,
             )

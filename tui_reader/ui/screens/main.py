@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -27,14 +27,16 @@ from tui_reader.articles.loader import UnreadableFile, open_article
 from tui_reader.articles.model import Article, ArticleMeta
 from tui_reader.articles.sanitize import safe_name
 from tui_reader.store.bookmarks import Bookmark
+from tui_reader.store.marks import Position
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
-from tui_reader.ui.state import AppState
+from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
 from tui_reader.ui.widgets.article_list import ArticleList, RowSnippet
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.search_bar import SearchBar
 from tui_reader.ui.widgets.status_bar import StatusBar
+from tui_reader.ui.workers import WorkerFailures
 
 if TYPE_CHECKING:
     from tui_reader.search.engine import SearchResults
@@ -45,8 +47,13 @@ if TYPE_CHECKING:
 SMALL_CORPUS = 200
 """Below this many articles the index is built without worker processes."""
 
+STATE_WAIT = 0.5
+"""How long opening an article waits for its bookmarks and position before it shows
+the text without them (they follow when the database answers: another process may
+hold its lock)."""
 
-class MainScreen(Screen[None]):
+
+class MainScreen(WorkerFailures, Screen[None]):
     """List and reader side by side."""
 
     HELP_SECTION = "Main screen"
@@ -187,6 +194,7 @@ class MainScreen(Screen[None]):
         self.stopping = threading.Event()
         """Set when the screen goes away, so background indexing stops promptly."""
         self.listing = Listing()
+        self._position_wanted = False
         self.open_meta: ArticleMeta | None = None
         self._save_timer: Timer | None = None
         self._paths: dict[str, ArticleMeta] | None = None
@@ -262,9 +270,55 @@ class MainScreen(Screen[None]):
             self.scanning = True
             self.refresh_corpus()
         self.watch(self.app, "save_problem", self._save_problem_changed)
+        self.state.listeners.append(self._state_changed)
 
     def on_unmount(self) -> None:
         self.stopping.set()
+        if self._state_changed in self.state.listeners:
+            self.state.listeners.remove(self._state_changed)
+
+    def state_loaded(self) -> None:
+        """The store is open and the read marks and counts are in: show them."""
+        self.article_list.refresh_marks()
+        self._update_status_counts()
+        if self.unread_only or self.bookmarked_only:
+            self._show_rows()
+
+    def _state_changed(self, event: StateEvent) -> None:
+        """A bookmark, note or read mark changed on some screen (or by undo): show it here."""
+        if isinstance(event, BookmarkChange):
+            self._bookmark_changed(event)
+        else:
+            self._update_status_counts()
+        self.article_list.refresh_marks()
+
+    def _bookmark_changed(self, event: BookmarkChange) -> None:
+        article = self.reader.article
+        mark = event.mark
+        if article is None:
+            return
+        mine = mark.article_key == article.key or str(mark.path) == str(article.path)
+        held = [i for i, m in self.marks.items() if m.uid == mark.uid]
+        if event.kind == "removed":
+            for index in held:
+                del self.marks[index]
+        elif held:
+            self.marks[held[0]] = mark
+        elif mine and event.kind == "added" and 0 <= mark.passage_index < len(article.passages):
+            self.marks.setdefault(mark.passage_index, mark)
+        self.reader.set_bookmarked(set(self.marks))
+
+    def worker_failed(self, group: str, what: str) -> None:
+        """Clear what a failed worker was showing, so nothing pretends to be in progress."""
+        if group == "listing":
+            self.scanning = False
+            self.corpus_checked = True
+            self._update_empty()
+        elif group == "index":
+            self.status.show_progress(1, 1)
+            self.index_label = "indexing failed: search covers what was indexed before"
+        elif group == "search":
+            self.search_info = f"{what} failed: see the notification"
 
     def _save_problem_changed(self, problem: str) -> None:
         self.save_warning = f"not saving: {problem}" if problem else ""
@@ -282,8 +336,8 @@ class MainScreen(Screen[None]):
                 self.app.call_from_thread(self._append_batch, batch)
 
         listing = refresh_listing(config.cache_dir, config.roots, on_batch=on_batch)
-        counts = self.state.reconcile_bookmarks(listing.articles)
-        self.app.call_from_thread(self._apply_listing, listing, checked=True, counts=counts)
+        reconciled = self.state.reconcile(listing.articles)
+        self.app.call_from_thread(self._apply_listing, listing, checked=True, counts=reconciled)
         self.app.call_from_thread(self.index_corpus)
 
     def _append_batch(self, batch: list[ArticleMeta]) -> None:
@@ -296,10 +350,10 @@ class MainScreen(Screen[None]):
         self._update_empty()
 
     def _apply_listing(
-        self, listing: Listing, *, checked: bool = False, counts: dict[str, int] | None = None
+        self, listing: Listing, *, checked: bool = False, counts: Reconciled | None = None
     ) -> None:
         if counts is not None:
-            self.state.set_bookmark_counts(counts)
+            self.state.apply(counts)
         self.listing = listing
         self.corpus_checked = self.corpus_checked or checked
         self.scanning = False
@@ -405,13 +459,24 @@ class MainScreen(Screen[None]):
                 highlights = highlights.phrases_only(article.title, texts)
                 if focus_passage is not None:
                     focus_passage = covering_passage(texts, matcher, prefer=focus_passage)
+        # Bookmarks and the last position come from the database thread; if another
+        # process holds the database, the text shows now and they follow.
+        pending = self.state.article_state(article, meta.key)
+        try:
+            known: ArticleState | None = pending.result(timeout=STATE_WAIT)
+        except FutureTimeout:
+            known = None
         self.app.call_from_thread(
             self._show_article,  # type: ignore[arg-type]
             meta,
             article,
             focus_passage,
             highlights,
+            known,
         )
+        if known is None:
+            late = pending.result()
+            self.app.call_from_thread(self._late_state, article, late)
 
     def _show_unreadable(self, meta: ArticleMeta, reason: str) -> None:
         self.notify(f"Cannot open {meta.path}: {reason}", severity="error", markup=False)
@@ -422,38 +487,68 @@ class MainScreen(Screen[None]):
         article: Article,
         focus_passage: int | None,
         highlights: Highlights | None = None,
+        known: ArticleState | None = None,
     ) -> None:
         store = self.state
         self.open_meta = meta
-        scroll_y = None if focus_passage is not None else store.scroll_offset(meta.key)
-        self.marks, orphaned = store.article_bookmarks(article)
+        self.marks = dict(known.placed) if known is not None else {}
+        scroll_y: float | None = None
+        cursor: int | None = None
         wanted, self._focus_bookmark = self._focus_bookmark, None
-        if wanted is not None:
-            placed = [i for i, mark in self.marks.items() if mark.uid == wanted]
-            focus_passage = placed[0] if placed else focus_passage
-            scroll_y = None if placed else scroll_y
-        if orphaned:
-            self.notify(
-                f"{len(orphaned)} bookmark(s) no longer match any passage of this article; "
-                "they are kept as orphaned (press B to see them).",
-                severity="warning",
-                markup=False,
-            )
+        placed = [i for i, mark in self.marks.items() if mark.uid == wanted] if wanted else []
+        if placed:
+            focus_passage = placed[0]
+        elif focus_passage is None and known is not None:
+            # Back where the reader was: the cursor's passage, found again if edited.
+            cursor, scroll_y = known.passage, known.y
+        if known is not None:
+            self._installed_state(known)
         await self.reader.show(
             article,
             scroll_y=scroll_y,
             focus_passage=focus_passage,
             bookmarked=set(self.marks),
             highlights=highlights,
+            cursor=cursor,
         )
+        self._position_wanted = focus_passage is None and cursor is None and known is None
         if highlights is not None and self.reader.match_count:
             self.search_info = self._match_info()
-        store.set_read(meta.key, True)
+        # Opening marks read, but is not an undo step (undo is for what the reader did).
+        store.set_read(meta.key, True, path=meta.path, title=meta.title, record=False)
         if article.key != meta.key:
-            store.set_read(article.key, True)
+            store.set_read(
+                article.key, True, path=str(article.path), title=article.title, record=False
+            )
         self.article_list.refresh_marks()
         self._update_status_counts()
         self.reader.focus()
+
+    def _installed_state(self, known: ArticleState) -> None:
+        for key, count in known.counts.items():
+            if count:
+                self.state.bookmark_counts_cache[key] = count
+            else:
+                self.state.bookmark_counts_cache.pop(key, None)
+        if known.orphaned:
+            self.notify(
+                f"{len(known.orphaned)} bookmark(s) no longer match any passage of this "
+                "article; they are kept as orphaned (press B to see them).",
+                severity="warning",
+                markup=False,
+            )
+
+    def _late_state(self, article: Article, known: ArticleState) -> None:
+        """The database answered after the article was shown: add marks (and position)."""
+        if self.reader.article is not article:
+            return
+        self.marks = {**known.placed, **self.marks}
+        self.reader.set_bookmarked(set(self.marks))
+        self._installed_state(known)
+        self.article_list.refresh_marks()
+        untouched = self.reader.cursor == 0 and self.reader.scroll_y == 0
+        if self._position_wanted and untouched and known.passage is not None:
+            self.reader.move_cursor(known.passage)
 
     def _scrolled(self, _y: float) -> None:
         """Save the position a moment after scrolling stops (cheap, and survives a kill)."""
@@ -462,8 +557,24 @@ class MainScreen(Screen[None]):
         self._save_timer = self.set_timer(0.5, self._save_position)
 
     def _save_position(self) -> None:
-        if self.open_meta is not None and self.reader.article is not None:
-            self.state.set_scroll_offset(self.open_meta.key, self.reader.scroll_y)
+        """Remember the cursor's passage (anchored like a bookmark) and the scroll offset."""
+        article = self.reader.article
+        if self.open_meta is None or article is None or not article.passages:
+            return
+        from tui_reader.bookmarks import new_bookmark
+
+        cursor = max(0, min(self.reader.cursor, len(article.passages) - 1))
+        anchor = new_bookmark(article, cursor)
+        y = float(self.reader.scroll_y)
+        position = Position(cursor, y, anchor.quote, anchor.prefix, anchor.suffix)
+        self.state.save_position(
+            article.key, position, path=str(article.path), title=article.title
+        )
+
+    @on(ReadingPane.CursorMoved)
+    def _cursor_moved(self, _event: ReadingPane.CursorMoved) -> None:
+        self._position_wanted = False
+        self._scrolled(0.0)
 
     def save_state(self) -> None:
         """Remember where the reader is before the app goes away."""
@@ -481,7 +592,9 @@ class MainScreen(Screen[None]):
         if meta is None:
             return
         store = self.state
-        store.set_read(meta.key, meta.key not in store.read_keys_cache)
+        store.set_read(
+            meta.key, meta.key not in store.read_keys_cache, path=meta.path, title=meta.title
+        )
         self.article_list.refresh_marks()
         self._update_status_counts()
 
@@ -498,42 +611,71 @@ class MainScreen(Screen[None]):
         return True
 
     def action_bookmark(self) -> None:
-        """Toggle a bookmark on the current passage."""
+        """Toggle a bookmark on the current passage; removing one with a note asks first.
+
+        Either way the change is one undo step (ctrl+z brings bookmark and note back).
+        """
         article = self.reader.article
         if article is None or not article.passages:
             return
-        store = self.state
         index = self.reader.cursor
-        existing = self.marks.pop(index, None)
-        if existing is not None:
-            store.delete_bookmark(existing)
-            self.notify("Bookmark removed.", markup=False)
-        else:
+        existing = self.marks.get(index)
+        if existing is None:
             from tui_reader.bookmarks import new_bookmark
 
-            self.marks[index] = store.add_bookmark(new_bookmark(article, index))
+            self.marks[index] = self.state.add_bookmark(new_bookmark(article, index))
+            self.reader.set_bookmarked(set(self.marks))
             self.notify("Passage bookmarked. Press a to add a note.", markup=False)
-        self.reader.set_bookmarked(set(self.marks))
-        self.article_list.refresh_marks()
+            return
+        if not existing.note.strip():
+            self._remove_bookmark(existing)
+            return
+        from tui_reader.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.marks.get(index) is existing:
+                self._remove_bookmark(existing)
+
+        self.app.push_screen(
+            ConfirmScreen("Remove this bookmark and its note?", existing.note, yes="Remove"),
+            answered,
+        )
+
+    def _remove_bookmark(self, mark: Bookmark) -> None:
+        self.state.remove_bookmark(mark)  # the listener updates the marks and the list
+        self.notify("Bookmark removed. Press ctrl+z to undo.", markup=False)
 
     def action_note(self) -> None:
-        """Add or edit the note on the current passage's bookmark (bookmarking it if needed)."""
+        """Add or edit the note on the current passage's bookmark.
+
+        Enter saves (a passage without a bookmark gets one, with the note, in one
+        undo step); Escape cancels and nothing changes.
+        """
         article = self.reader.article
         if article is None or not article.passages:
             return
         index = self.reader.cursor
-        if index not in self.marks:
-            self.action_bookmark()
-        mark = self.marks[index]
+        mark = self.marks.get(index)
+        quote = mark.quote if mark is not None else article.passages[index].text
 
         def save(note: str | None) -> None:
-            if note is None or note == mark.note:
-                return
-            self.state.update_note(mark, note)
-            self.marks[index] = replace(mark, note=note)
-            self.notify("Note saved.", markup=False)
+            if note is None:
+                return  # cancelled: nothing changed
+            if mark is None:
+                from tui_reader.bookmarks import new_bookmark
 
-        self.app.push_screen(NoteScreen(mark.note, mark.quote), save)
+                self.marks[index] = self.state.add_bookmark(new_bookmark(article, index, note))
+                self.reader.set_bookmarked(set(self.marks))
+                self.notify("Passage bookmarked with your note.", markup=False)
+                return
+            current = self.marks.get(index, mark)
+            if note == current.note:
+                return
+            self.marks[index] = self.state.set_note(current, note)
+            cleared = "Note cleared. Press ctrl+z to undo." if not note else "Note saved."
+            self.notify(cleared, markup=False)
+
+        self.app.push_screen(NoteScreen(mark.note if mark else "", quote), save)
 
     def action_copy_passage(self) -> None:
         """Copy the current passage's text to the clipboard."""

@@ -135,10 +135,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
         scroll_y: float | None = None,
         focus_passage: int | None = None,
         bookmarked: set[int] | None = None,
+        cursor: int | None = None,
     ) -> None:
         """Lay out ``article``; restore ``scroll_y`` or bring ``focus_passage`` into view.
 
         ``bookmarked`` holds the passage indexes that carry a bookmark mark.
+        ``cursor`` (with or without ``scroll_y``) restores where the reader was: the
+        passage cursor goes back on that passage, which is scrolled into view when
+        ``scroll_y`` does not show it (the text or the terminal changed meanwhile).
         """
         self.article = article
         self.highlights = highlights or Highlights()
@@ -154,18 +158,35 @@ class ReadingPane(VerticalScroll, can_focus=True):
         )
         self.bookmarked = set(bookmarked or ())
         self.cursor = focus_passage if focus_passage is not None else 0
+        if focus_passage is None and cursor is not None and 0 <= cursor < len(article.passages):
+            self.cursor = cursor
+        restore_cursor = focus_passage is None and self.cursor != 0
         await self.remove_children()
         await self.mount_all(self._build(article))
         self._mark_passages()
         self.scroll_to(y=0, animate=False, immediate=True)
         if focus_passage is not None:
             self.call_after_refresh(self._reveal_passage, focus_passage)
-        elif scroll_y:
-            self.call_after_refresh(self._restore_scroll, scroll_y)
+        elif scroll_y or restore_cursor:
+            self.call_after_refresh(self._restore_scroll, scroll_y or 0.0, restore_cursor)
 
-    def _restore_scroll(self, y: float) -> None:
+    def _restore_scroll(self, y: float, keep_cursor: bool = False) -> None:
         self.scroll_to(y=y, animate=False, immediate=True)
-        self.call_after_refresh(self._cursor_to_view)
+        if keep_cursor:
+            self.call_after_refresh(self._cursor_into_view)
+        else:
+            self.call_after_refresh(self._cursor_to_view)
+
+    def _cursor_into_view(self) -> None:
+        """After restoring a position: show the cursor's passage if the offset did not."""
+        view = self.passage_view(self.cursor)
+        if view is None:
+            return
+        top = self.scroll_y
+        bottom = top + self.scrollable_content_region.height
+        region = view.virtual_region
+        if region.y < top or region.y >= bottom:
+            self._reveal_passage(self.cursor)
 
     # --- passage cursor ------------------------------------------------------------
 
