@@ -17,12 +17,35 @@ from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+
 from tui_reader.articles.model import ArticleMeta
 from tui_reader.feeds.fetcher import FeedReport, FetchBusy, Fetcher
 from tui_reader.feeds.store import DB_NAME, FeedStore
-from tui_reader.ui.screens.feeds import FeedRow
+from tui_reader.ui.screens.feeds import ALL, FETCH, FeedRow, FeedsScreen
 
 log = logging.getLogger(__name__)
+
+FEED_BINDINGS = [
+    Binding(
+        "R",
+        "fetch_feeds",
+        "Fetch feeds",
+        show=False,
+        id="main.fetch_feeds",
+        tooltip="Fetch every feed now (new articles come in unread)",
+    ),
+    Binding(
+        "L",
+        "feed_list",
+        "Feeds",
+        id="main.feed_list",
+        tooltip="Your feeds with their unread counts: choose one to read its articles",
+    ),
+]
+"""The main screen's feed keys (added to its BINDINGS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +161,133 @@ def summarize(reports: list[FeedReport]) -> str:
 
 def _norm(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
+
+
+class FeedsPanel:
+    """The main screen's feeds: fetch now / on start / every N minutes, and the feed filter.
+
+    Progress goes to the screen's ``feeds_label`` (shown in the status line); when
+    a fetch brought anything, the screen re-reads the corpus, which lists the new
+    articles (unread) and indexes just them.
+    """
+
+    def __init__(self, screen: Screen[None], data_dir: Path) -> None:
+        self.screen = screen
+        self.sync = FeedSync(data_dir)
+        self.index = FeedIndex()
+        self._timer: Timer | None = None
+
+    # -- set up ---------------------------------------------------------------------------
+
+    def start(self, *, fetch_on_start: bool, interval_minutes: int) -> None:
+        """Read the feed index; fetch now and/or every N minutes as configured."""
+        if not self.sync.subscribed:
+            return
+        self._run(self._load_index, "feeds-index")
+        if fetch_on_start:
+            self.screen.set_timer(0.5, self.fetch_now)
+        if interval_minutes > 0:
+            self._timer = self.screen.set_interval(interval_minutes * 60, self._scheduled)
+
+    def _scheduled(self) -> None:
+        if not self.sync.running.is_set():
+            self.fetch_now()
+
+    def _run(self, work: Callable[[], None], name: str) -> None:
+        self.screen.run_worker(work, name=name, group=name, thread=True, exit_on_error=False)
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    def fetch_now(self) -> None:
+        """Fetch every feed in a worker, with progress in the status line."""
+        if not self.sync.subscribed:
+            self.screen.notify(
+                "No feeds yet. Add one from a terminal: tui-reader feeds add URL", markup=False
+            )
+            return
+        if self.sync.running.is_set():
+            self.screen.notify("Feeds are being fetched already.", markup=False)
+            return
+        self._set_label("fetching feeds…")
+        self._run(self._fetch, "feeds-fetch")
+
+    def _fetch(self) -> None:
+        """(worker thread)"""
+        app = self.screen.app
+
+        def progress(done: int, total: int, name: str) -> None:
+            label = f"fetching feeds {done}/{total}"
+            app.call_from_thread(self._set_label, label)
+
+        outcome = self.sync.fetch(progress, _stopping(self.screen))
+        index = self.index
+        if outcome.reports:
+            try:
+                index = self.sync.index()
+            except Exception:
+                log.exception("reading the feed index failed")
+        app.call_from_thread(self._fetched, outcome, index)
+
+    def _fetched(self, outcome: FetchOutcome, index: FeedIndex) -> None:
+        self._set_label("")
+        self.index = index
+        hint = " Press L for the feed list." if outcome.failed else ""
+        self.screen.notify(
+            outcome.message + hint,
+            severity="warning" if outcome.failed else "information",
+            markup=False,
+            timeout=8,
+        )
+        if any(r.new or r.updated for r in outcome.reports):
+            refresh = getattr(self.screen, "refresh_corpus", None)
+            if callable(refresh):
+                refresh()
+
+    def _set_label(self, label: str) -> None:
+        setattr(self.screen, "feeds_label", label)  # noqa: B010 - a var of the host screen
+
+    def _load_index(self) -> None:
+        """(worker thread)"""
+        try:
+            index = self.sync.index()
+        except Exception:
+            log.exception("reading the feed index failed")
+            return
+        self.screen.app.call_from_thread(self._set_index, index)
+
+    def _set_index(self, index: FeedIndex) -> None:
+        self.index = index
+
+    # -- the feed filter ----------------------------------------------------------------------
+
+    def only(self, rows: list[ArticleMeta], feed: str) -> list[ArticleMeta]:
+        """The rows of ``feed`` ("" for every row)."""
+        if not feed:
+            return rows
+        paths = self.index.paths.get(feed, frozenset())
+        return [meta for meta in rows if meta.path in paths]
+
+    def show_list(self, metas: list[ArticleMeta], read: Set[str], current: str) -> None:
+        """Open the feed list; choosing a feed sets the screen's ``feed_filter``."""
+        rows = self.index.rows(metas, read)
+
+        def chosen(choice: str | None) -> None:
+            if choice == FETCH:
+                self.fetch_now()
+            elif choice is not None:
+                setattr(self.screen, "feed_filter", "" if choice == ALL else choice)  # noqa: B010
+
+        self.screen.app.push_screen(
+            FeedsScreen(
+                rows,
+                all_unread=sum(1 for m in metas if m.key not in read),
+                all_total=len(metas),
+                current=current or ALL,
+            ),
+            chosen,
+        )
+
+
+def _stopping(screen: Screen[None]) -> threading.Event:
+    event = getattr(screen, "stopping", None)
+    return event if isinstance(event, threading.Event) else threading.Event()

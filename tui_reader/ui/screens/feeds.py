@@ -80,7 +80,7 @@ class FeedsScreen(ModalScreen[str | None]):
         width = max((len(r.name) for r in self.rows), default=10)
         options = [
             Option(
-                _row(FeedRow("All articles", self.all_unread, self.all_total, ""), width),
+                _row(FeedRow("All articles", self.all_unread, self.all_total, ""), 40),
                 id="\0all",
             )
         ]

@@ -29,6 +29,7 @@ from tui_reader.articles.sanitize import safe_name
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.store.marks import Position
 from tui_reader.ui.app_config import AppConfig
+from tui_reader.ui.feeds import FEED_BINDINGS, FeedsPanel
 from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
@@ -169,6 +170,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             id="main.skipped",
             tooltip="List files that could not be read",
         ),
+        *FEED_BINDINGS,
     ]
 
     unread_only: var[bool] = var(False)
@@ -184,6 +186,10 @@ class MainScreen(WorkerFailures, Screen[None]):
     scanning: var[bool] = var(False)
     search_info: var[str] = var("")
     index_label: var[str] = var("")
+    feeds_label: var[str] = var("")
+    """Feed fetching progress ("fetching feeds 3/20"), empty when none runs."""
+    feed_filter: var[str] = var("")
+    """Show only this feed's articles ("": every article)."""
     save_warning: var[str] = var("")
     """Why changes are not being saved right now (empty when they are)."""
 
@@ -207,6 +213,8 @@ class MainScreen(WorkerFailures, Screen[None]):
         """True once the corpus on disk has been compared with the cached listing."""
         self.marks: dict[int, Bookmark] = {}
         """The open article's bookmarks by passage index."""
+        self.feeds = FeedsPanel(self, config.data_dir)
+        """Fetching feeds and the per-feed filter."""
 
     def compose(self) -> ComposeResult:
         store = self.state
@@ -230,6 +238,8 @@ class MainScreen(WorkerFailures, Screen[None]):
             MainScreen.bookmarked_only,
             MainScreen.search_info,
             MainScreen.index_label,
+            MainScreen.feeds_label,
+            MainScreen.feed_filter,
             warning=MainScreen.save_warning,
         )
         yield Footer()
@@ -271,6 +281,11 @@ class MainScreen(WorkerFailures, Screen[None]):
             self.refresh_corpus()
         self.watch(self.app, "save_problem", self._save_problem_changed)
         self.state.listeners.append(self._state_changed)
+        settings = self.config.settings
+        self.feeds.start(
+            fetch_on_start=settings.feeds_fetch_on_start,
+            interval_minutes=settings.feeds_interval,
+        )
 
     def on_unmount(self) -> None:
         self.stopping.set()
@@ -370,6 +385,8 @@ class MainScreen(WorkerFailures, Screen[None]):
         if self.bookmarked_only:
             counts = store.bookmark_counts_cache
             rows = [meta for meta in rows if meta.key in counts]
+        if self.feed_filter:
+            rows = self.feeds.only(rows, self.feed_filter)
         return rows
 
     def _show_rows(self) -> None:
@@ -411,6 +428,18 @@ class MainScreen(WorkerFailures, Screen[None]):
     def watch_bookmarked_only(self, _value: bool) -> None:
         if self.is_mounted:
             self._show_rows()
+
+    def watch_feed_filter(self, _value: str) -> None:
+        if self.is_mounted:
+            self._show_rows()
+
+    def action_fetch_feeds(self) -> None:
+        """Fetch every feed now; progress in the status line."""
+        self.feeds.fetch_now()
+
+    def action_feed_list(self) -> None:
+        """The feeds with their unread counts; choosing one shows only its articles."""
+        self.feeds.show_list(self.listing.articles, self.state.read_keys_cache, self.feed_filter)
 
     # --- opening ---------------------------------------------------------------
 
@@ -567,9 +596,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         anchor = new_bookmark(article, cursor)
         y = float(self.reader.scroll_y)
         position = Position(cursor, y, anchor.quote, anchor.prefix, anchor.suffix)
-        self.state.save_position(
-            article.key, position, path=str(article.path), title=article.title
-        )
+        self.state.save_position(article.key, position, path=str(article.path), title=article.title)
 
     @on(ReadingPane.CursorMoved)
     def _cursor_moved(self, _event: ReadingPane.CursorMoved) -> None:

@@ -8,6 +8,8 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import ProgressBar, Static
 
+from tui_reader.articles.sanitize import safe_line
+
 
 class StatusBar(Horizontal):
     """One line under the panes; everything in it is plain text, never markup."""
@@ -21,6 +23,8 @@ class StatusBar(Horizontal):
     search_info: reactive[str] = reactive("")
     warning: reactive[str] = reactive("")
     index_label: reactive[str] = reactive("")
+    feeds_label: reactive[str] = reactive("")
+    feed_filter: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="status-text", markup=False)
@@ -42,7 +46,7 @@ class StatusBar(Horizontal):
 
     watch_article_count = watch_unread_count = watch_skipped_count = _watch_any
     watch_scanning = watch_unread_only = watch_bookmarked_only = watch_search_info = _watch_any
-    watch_warning = watch_index_label = _watch_any
+    watch_warning = watch_index_label = watch_feeds_label = watch_feed_filter = _watch_any
 
     def _render_text(self) -> None:
         text = Text()
@@ -55,10 +59,14 @@ class StatusBar(Horizontal):
                 text.append(" · showing unread only", "bold")
             if self.bookmarked_only:
                 text.append(" · showing bookmarked only", "bold")
+            if self.feed_filter:
+                text.append(f" · feed: {safe_line(self.feed_filter)}", "bold")
         if self.scanning:
             text.append(" · reading corpus…", "italic")
         if self.skipped_count:
             text.append(f" · {self.skipped_count:,} skipped (S)", "yellow")
+        if self.feeds_label:
+            text.append(f" · {self.feeds_label}", "italic")
         if self.index_label:
             text.append(f" · {self.index_label}", "italic")
         if self.warning:

@@ -1,0 +1,175 @@
+"""Pilot tests for feeds in the app: the feed list, fetch now, new articles unread."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from tests.feeds.fixtures import STORIES, atom_full
+from tests.feeds.server import FeedServer, Route
+from tests.ui.helpers import main_screen, settle
+from tui_reader.config import Settings
+from tui_reader.feeds.fetcher import Fetcher
+from tui_reader.feeds.store import FeedStore
+from tui_reader.library import user_library
+from tui_reader.ui.app import AppConfig, ReaderApp
+from tui_reader.ui.screens.feeds import FeedsScreen
+
+ATOM = "application/atom+xml"
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    srv = FeedServer().start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def dirs(isolated_user_dirs: dict[str, Path]) -> dict[str, Path]:
+    return isolated_user_dirs
+
+
+def _subscribe(data: Path, server: FeedServer, fetch: bool = True) -> None:
+    server.routes["/thoi-su"] = Route(atom_full(server.base, "ts", STORIES[:2]), content_type=ATOM)
+    server.routes["/kinh-te"] = Route(atom_full(server.base, "kt", STORIES[2:5]), content_type=ATOM)
+    with FeedStore(data) as store:
+        store.add_feed("Thời sự", server.url("/thoi-su"), "thoi-su")
+        store.add_feed("Kinh tế", server.url("/kinh-te"), "kinh-te")
+        if fetch:
+            Fetcher(store).fetch(store.feeds())
+
+
+def _app(dirs: dict[str, Path], **settings: object) -> ReaderApp:
+    library = user_library(dirs["data"])
+    return ReaderApp(
+        AppConfig(
+            roots=library.roots,
+            data_dir=dirs["data"],
+            cache_dir=dirs["cache"],
+            corpus_label=library.label,
+            settings=replace(Settings(), **settings),  # type: ignore[arg-type]
+        )
+    )
+
+
+async def _wait(pilot, condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
+async def test_feed_list_shows_unread_counts_and_filters_by_feed(
+    server: FeedServer, dirs: dict[str, Path]
+) -> None:
+    _subscribe(dirs["data"], server)
+    app = _app(dirs)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        assert len(screen.article_list.rows) == 5
+        await pilot.press("enter")  # read one article of the list
+        await settle(pilot)
+        read_path = screen.open_meta.path if screen.open_meta else ""
+        await pilot.press("tab", "L")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        rows = {row.name: row for row in app.screen.rows}
+        assert (rows["Thời sự"].total, rows["Kinh tế"].total) == (2, 3)
+        assert rows["Thời sự"].unread + rows["Kinh tế"].unread == 4
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "All articles" in prompts[0] and "4" in prompts[0]
+        # Feeds are listed by name: Kinh tế, then Thời sự.
+        assert "Kinh tế" in prompts[1] and "Thời sự" in prompts[2]
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.feed_filter == "Thời sự"
+        shown = {m.title for m in screen.article_list.rows}
+        assert shown == {s.title for s in STORIES[:2]}
+        assert "feed: Thời sự" in str(screen.status.query_one("#status-text").render())
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert screen.feed_filter == "" and len(screen.article_list.rows) == 5
+        assert read_path in {m.path for m in screen.article_list.rows}
+
+
+async def test_fetch_now_brings_new_articles_in_unread_and_searchable(
+    server: FeedServer, dirs: dict[str, Path]
+) -> None:
+    _subscribe(dirs["data"], server)
+    app = _app(dirs)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        for meta in list(screen.article_list.rows):
+            app.store.set_read(meta.key, True)
+        await settle(pilot)
+        before = {m.path for m in screen.listing.articles}
+        # Upstream: one new story in Thời sự, served slowly so the progress can be seen.
+        fresh = replace(
+            STORIES[5],
+            title="Tuyển Việt Nam giành vé vào vòng chung kết",
+            paragraphs=(
+                "Đội tuyển bóng đá Việt Nam giành vé dự vòng chung kết châu Á.",
+                *STORIES[5].paragraphs,
+            ),
+        )
+        server.routes["/thoi-su"] = Route(
+            atom_full(server.base, "ts", (fresh, *STORIES[:2])), content_type=ATOM, delay=0.6
+        )
+        await pilot.press("R")
+        await _wait(pilot, lambda: screen.feeds_label.startswith("fetching feeds"), 5)
+        status = str(screen.status.query_one("#status-text").render())
+        assert "fetching feeds" in status
+        await _wait(pilot, lambda: len(screen.listing.articles) == 6)
+        await _wait(pilot, lambda: not any(w.is_running for w in app.workers))
+        await settle(pilot)
+        assert screen.feeds_label == ""
+        [new] = [m for m in screen.listing.articles if m.path not in before]
+        assert new.title == fresh.title
+        assert new.key not in app.store.read_keys_cache  # unread
+        assert screen.unread_count == 1
+        assert new in screen.article_list.rows
+        # Indexed incrementally: a search finds it.
+        assert screen.builder is not None
+        from tui_reader.search.engine import search
+
+        results = search(screen.builder.snapshot(), "vong chung ket chau a", limit=5)
+        assert results.hits and results.hits[0].path == new.path
+        assert any("Fetched 2 feeds: 1 new" in str(n.message) for n in app._notifications)
+
+
+async def test_fetch_on_start_and_a_failing_feed_is_shown(
+    server: FeedServer, dirs: dict[str, Path]
+) -> None:
+    _subscribe(dirs["data"], server, fetch=False)
+    server.routes["/kinh-te"] = Route(
+        b"down for maintenance", status=503, content_type="text/plain"
+    )
+    app = _app(dirs, feeds_fetch_on_start=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = main_screen(pilot)
+        await _wait(pilot, lambda: len(screen.listing.articles) == 2)
+        # The fetch's corpus refresh replaces the start-up one (exclusive workers).
+        await _wait(pilot, lambda: not any(w.is_running for w in app.workers))
+        await settle(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("1 failed (Kinh tế: HTTP 503" in m for m in messages), messages
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        rows = {row.name: row for row in app.screen.rows}
+        assert rows["Kinh tế"].error == "HTTP 503 Service Unavailable"
+        assert rows["Thời sự"].unread == 2
+        await pilot.press("escape")
+        await asyncio.sleep(0)
