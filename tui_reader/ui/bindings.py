@@ -200,6 +200,7 @@ def catalogue() -> dict[str, list[type[DOMNode]]]:
     from tui_reader.ui.app import ReaderApp
     from tui_reader.ui.screens.bookmarks import BookmarkList, BookmarksScreen, ExportScreen
     from tui_reader.ui.screens.confirm import ConfirmScreen
+    from tui_reader.ui.screens.feeds import FeedsScreen
     from tui_reader.ui.screens.help import HelpScreen
     from tui_reader.ui.screens.main import MainScreen
     from tui_reader.ui.screens.note import NoteScreen
@@ -216,6 +217,7 @@ def catalogue() -> dict[str, list[type[DOMNode]]]:
         "note": [NoteScreen, app],
         "confirm": [ConfirmScreen, app],
         "skipped": [SkippedScreen, app],
+        "feeds": [FeedsScreen, app],
         "help": [HelpScreen, app],
     }
 

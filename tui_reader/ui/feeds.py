@@ -41,6 +41,7 @@ FEED_BINDINGS = [
         "L",
         "feed_list",
         "Feeds",
+        show=False,
         id="main.feed_list",
         tooltip="Your feeds with their unread counts: choose one to read its articles",
     ),
