@@ -42,6 +42,15 @@ class SafeFormatter(logging.Formatter):
         return safe_text(super().format(record))
 
 
+class _QuietFileHandler(RotatingFileHandler):
+    """A log that cannot be written (full disk) must not print tracebacks to the terminal."""
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        self.dropped += 1
+
+
 def log_file(cache_dir: Path) -> Path:
     """Where the log of a cache dir is."""
     return Path(cache_dir) / LOG_NAME
@@ -70,7 +79,7 @@ def setup(cache_dir: Path, level: int = logging.INFO) -> Path | None:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not path.exists():
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-            handler = RotatingFileHandler(
+            handler = _QuietFileHandler(
                 path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=False
             )
         except OSError:

@@ -38,6 +38,7 @@ EXPORT_FIELDS = (
     "status",
     "created",
     "updated",
+    "note_updated",
 )
 
 # Valid JSON but unsafe to `cat`: C1 controls, DEL, bidi controls, line separators.

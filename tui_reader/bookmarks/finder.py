@@ -9,6 +9,7 @@ milliseconds for 35k articles) so each lookup is a few dict probes.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ B = TypeVar("B", bound=Anchor)
 
 #: How many same-title articles are tried for one bookmark (titles can repeat).
 MAX_TITLE_CANDIDATES = 5
+
+log = logging.getLogger(__name__)
 
 
 def _norm(path: str | os.PathLike[str]) -> str:
@@ -120,7 +123,8 @@ class Locator:
         if meta.path not in self._articles:
             try:
                 self._articles[meta.path] = self._load(meta)
-            except (UnreadableFile, OSError):
+            except (UnreadableFile, OSError) as err:
+                log.info("bookmark lookup: cannot read %r: %s", meta.path, err)
                 self._articles[meta.path] = None
         return self._articles[meta.path]
 

@@ -87,6 +87,13 @@ class Bookmark:
     updated: str
     status: BookmarkStatus
     source_url: str | None
+    note_updated: str | None = None
+    """When the note was last written (None: when the bookmark was made)."""
+
+    @property
+    def note_time(self) -> str:
+        """When the note was last written (ISO-8601 UTC text)."""
+        return self.note_updated or self.created
 
     def to_record(self) -> dict[str, object]:
         """A JSON-ready dict (for export); :meth:`StateStore.import_bookmarks` takes it back."""
@@ -130,6 +137,19 @@ def listing(conn: sqlite3.Connection, article_key: str | None) -> list[Bookmark]
     else:
         rows = conn.execute(f"{_SELECT} WHERE article_key = ? {order}", (article_key,)).fetchall()
     return [_from_row(row) for row in rows]
+
+
+def by_uids(conn: sqlite3.Connection, uids: Iterable[str]) -> dict[str, Bookmark]:
+    """The stored rows of these uids (those present), by uid."""
+    wanted = list(dict.fromkeys(uids))
+    found: dict[str, Bookmark] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in conn.execute(f"{_SELECT} WHERE uid IN ({marks})", chunk).fetchall():
+            mark = _from_row(row)
+            found[mark.uid] = mark
+    return found
 
 
 def for_article(conn: sqlite3.Connection, article_key: str, path: str) -> list[Bookmark]:
@@ -244,7 +264,8 @@ def insert_many(
 
 def update_note(conn: sqlite3.Connection, uid: str, note: str, now: str) -> None:
     conn.execute(
-        "UPDATE bookmarks SET note = ?, updated = ? WHERE uid = ?", (clean_text(note), now, uid)
+        "UPDATE bookmarks SET note = ?, updated = max(updated, ?), note_updated = ? WHERE uid = ?",
+        (clean_text(note), now, now, uid),
     )
 
 

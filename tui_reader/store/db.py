@@ -12,6 +12,7 @@ cheap to redo, so they do not pay for an fsync each.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import time
@@ -33,6 +34,8 @@ BUSY_RETRIES = 3  # extra attempts after busy_timeout expired, before giving up 
 _SIBLINGS = ("-wal", "-shm", "-journal")
 
 Connector = Callable[[Path], sqlite3.Connection]
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> str:
@@ -199,6 +202,7 @@ def _create_private_file(path: Path) -> None:
 
 def _set_aside(path: Path, verdict: Unusable, notices: list[str]) -> None:
     moved = move_aside(path, verdict.kind)
+    log.warning("state database %s set aside as %s: %s", path, moved, verdict.reason)
     notices.append(
         f"Your reading state could not be used because {verdict.reason}. "
         f"It was moved to {moved} (nothing was deleted) and a fresh one was started."
@@ -268,7 +272,8 @@ def snapshot(
             raise sqlite3.DatabaseError("damaged copy")  # A backup copies damaged pages as is.
         migrate(memory, migrations)
         return memory
-    except (sqlite3.Error, OSError):
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("could not copy the saved state into memory (%s); starting empty", exc)
         memory.close()
         return open_memory(migrations)
 

@@ -9,6 +9,7 @@ and is allowed to surface.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 
 # Primary result codes (https://sqlite.org/rescode.html); extended codes keep them in the low byte.
@@ -72,8 +73,25 @@ def is_unusable(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def is_full(exc: BaseException) -> bool:
+    """True when the disk (or a size limit) has no room left."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    if isinstance(exc, sqlite3.DatabaseError):
+        code = _code(exc)
+        return code == _FULL if code is not None else "disk is full" in str(exc).lower()
+    return False
+
+
 def describe(exc: BaseException) -> str:
-    """A short human phrase for a storage failure, for warnings shown in the UI."""
+    """A short human phrase for a storage failure, for warnings shown in the UI.
+
+    A full disk reads "no space left on device" whichever layer noticed it
+    (SQLite says "database or disk is full", the OS ``ENOSPC``).
+    """
+    if is_full(exc):
+        filename = getattr(exc, "filename", None)
+        return f"no space left on device: {filename}" if filename else "no space left on device"
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
         return f"{reason}: {exc.filename}" if exc.filename else reason

@@ -14,6 +14,24 @@ from pathlib import Path
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, clean_text
 from tui_reader.store.errors import BookmarkImportError
 
+#: Passage indexes and character offsets above this cannot be real (and SQLite's
+#: integers stop at 2**63 - 1): an import with one is refused, naming row and field.
+MAX_WHOLE = 2**31 - 1
+
+
+class HugeNumber:
+    """A JSON number too long to convert (``json`` refuses over 4,300 digits)."""
+
+    def __init__(self, digits: str) -> None:
+        self.length = len(digits.lstrip("-"))
+
+
+def parse_int(digits: str) -> int | HugeNumber:
+    """``json.loads(..., parse_int=parse_int)``: huge numbers reach the row checks."""
+    if len(digits) > 30:
+        return HugeNumber(digits)
+    return int(digits)
+
 
 class _Row:
     def __init__(self, data: Mapping[str, object], number: int) -> None:
@@ -33,10 +51,15 @@ class _Row:
 
     def whole(self, field: str, minimum: int) -> int:
         value = self.data.get(field)
+        if isinstance(value, HugeNumber):
+            digits = f"{value.length:,} digits"
+            raise self.fail(field, f"is out of range ({digits}; at most {MAX_WHOLE:,})")
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(field, "must be a whole number")
         if value < minimum:
             raise self.fail(field, f"must be at least {minimum}")
+        if value > MAX_WHOLE:
+            raise self.fail(field, f"is out of range (at most {MAX_WHOLE:,}, got {value:.3g})")
         return value
 
     def timestamp(self, field: str, default: str | None = None) -> str:
@@ -47,7 +70,13 @@ class _Row:
             raise self.fail(field, f"is not an ISO-8601 date and time: {text!r}") from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+        try:
+            # 9999-12-31T23:59:59-05:00 is past the last representable moment in UTC.
+            return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+        except (OverflowError, ValueError):
+            raise self.fail(
+                field, f"is out of range (years 0001 to 9999 in UTC): {text!r}"
+            ) from None
 
 
 def parse_record(row: object, number: int) -> Bookmark:
@@ -90,4 +119,5 @@ def parse_record(row: object, number: int) -> Bookmark:
         updated=fields.timestamp("updated", created),
         status=BookmarkStatus(str(status)),
         source_url=None if url is None else clean_text(url),
+        note_updated=None if data.get("note_updated") is None else fields.timestamp("note_updated"),
     )

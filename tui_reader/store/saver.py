@@ -16,6 +16,7 @@ negative ids that can never clash with saved ones.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -35,6 +36,8 @@ WriteOp = Callable[[sqlite3.Connection, ProvisionalIds | None], T]
 Reconcile = Callable[[sqlite3.Connection, sqlite3.Connection], None]
 
 RETRY_INTERVAL = 1.0  # seconds between automatic retries triggered by writes
+
+log = logging.getLogger(__name__)
 
 
 def _storage_failure(exc: BaseException) -> bool:
@@ -67,6 +70,8 @@ class Saver:
         self.path = data_dir / db.DB_NAME
         self.notices: list[str] = []
         self.problem: str | None = None
+        self.reason: str | None = None
+        """The short cause of :attr:`problem` ("no space left on device"), for other wording."""
         self.lock = threading.RLock()
         self._connector = connector
         self._migrations = migrations
@@ -82,7 +87,9 @@ class Saver:
                 data_dir, self.notices, connector=connector, migrations=migrations
             )
         except (sqlite3.Error, OSError) as exc:
+            log.warning("could not open %s: %s (working in memory)", self.path, describe(exc))
             self._memory = db.snapshot(self.path, migrations)
+            self.reason = describe(exc)
             self.problem = (
                 f"Could not open {self.path} ({describe(exc)}). Working in memory: "
                 "this session's read marks and bookmarks will be saved when that becomes possible."
@@ -137,6 +144,18 @@ class Saver:
                 self._flush(throttled=False)
             return self._memory is None
 
+    def discard(self) -> int:
+        """Forget every queued write and the in-memory copy; returns how many were queued."""
+        with self.lock:
+            dropped = len(self._pending)
+            self._pending.clear()
+            if self._memory is not None:
+                self._memory.close()
+                self._memory = None
+            if self._disk is None:  # still unusable: a fresh copy of what is saved
+                self._memory = db.snapshot(self.path, self._migrations)
+            return dropped
+
     def close(self) -> None:
         """Last attempt to save the queue, then close. Safe to call twice."""
         with self.lock:
@@ -167,6 +186,8 @@ class Saver:
 
     def _fall_back(self, exc: BaseException) -> None:
         """Switch to (or stay on) the in-memory copy after a disk failure."""
+        log.warning("not saving to %s: %s (keeping changes in memory)", self.path, describe(exc))
+        self.reason = describe(exc)
         self.problem = (
             f"Could not save to {self.path} ({describe(exc)}). Your changes are kept in memory "
             "and will be saved when that becomes possible."
@@ -202,6 +223,7 @@ class Saver:
                 if _storage_failure(exc):
                     self._fall_back(exc)
                     return
+                log.exception("a queued change conflicts with the database; dropped")
                 # It worked in memory but conflicts with what is on disk now: report, move on.
                 self.notices.append(f"One unsaved change could not be saved and was dropped: {exc}")
             self._pending.popleft()
@@ -210,4 +232,4 @@ class Saver:
                 self._reconcile(self._memory, self._disk)
             self._memory.close()
             self._memory = None
-        self.problem = None
+        self.problem = self.reason = None

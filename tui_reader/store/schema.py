@@ -72,6 +72,9 @@ _V2 = (
     "ALTER TABLE read_state ADD COLUMN quote TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE read_state ADD COLUMN prefix TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE read_state ADD COLUMN suffix TEXT NOT NULL DEFAULT ''",
+    # When the note was last written (``updated`` also moves on re-anchoring), so an
+    # import can tell a note edited elsewhere since from one edited here since.
+    "ALTER TABLE bookmarks ADD COLUMN note_updated TEXT",
     "CREATE INDEX bookmarks_newest ON bookmarks (created, id)",
     "CREATE INDEX bookmarks_by_path ON bookmarks (path)",
 )

@@ -17,7 +17,7 @@ import math
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -88,6 +88,11 @@ class StateStore:
     def save_problem(self) -> str | None:
         """Why changes are not being saved right now, or None when all is saved."""
         return self._saver.problem
+
+    @property
+    def save_reason(self) -> str | None:
+        """Just the cause of :attr:`save_problem` (e.g. "no space left on device")."""
+        return self._saver.reason
 
     @property
     def pending_writes(self) -> int:
@@ -323,23 +328,47 @@ class StateStore:
                     durable=True,
                 )
 
-    def import_bookmarks(self, rows: Iterable[Mapping[str, object] | Bookmark]) -> int:
+    def bookmarks_by_uid(self, uids: Iterable[str]) -> dict[str, Bookmark]:
+        """The stored bookmarks among ``uids``, by uid."""
+        wanted = list(uids)
+        return self._saver.read(lambda c: bm.by_uids(c, wanted))
+
+    def import_bookmarks(
+        self,
+        rows: Iterable[Mapping[str, object] | Bookmark],
+        *,
+        notes: Sequence[tuple[str, str, str]] = (),
+    ) -> int:
         """Add bookmarks (dicts as from :meth:`Bookmark.to_record`, or Bookmarks) in one go.
 
         Idempotent by uid: rows already present are skipped, so importing the
-        same file twice adds nothing. All rows are checked first; one bad row
+        same file twice adds nothing. ``notes`` are ``(uid, note, updated)`` for
+        bookmarks already here whose note was edited more recently elsewhere; they
+        change in the same transaction. All rows are checked first; one bad row
         raises :class:`BookmarkImportError` naming it, and nothing is added.
         Returns how many bookmarks were added.
         """
         parsed = [parse_record(row, number) for number, row in enumerate(rows, start=1)]
+        edits = list(notes)
 
         def op(conn: sqlite3.Connection, provisional: ProvisionalIds | None) -> int:
             try:
-                return bm.insert_many(conn, parsed, provisional)
+                added = bm.insert_many(conn, parsed, provisional)
+                for uid, note, updated in edits:
+                    bm.update_note(conn, uid, note, updated)
+                return added
             except sqlite3.IntegrityError as exc:
                 raise BookmarkImportError(f"bookmark import rejected: {exc}") from exc
 
         return self._saver.write(op, durable=True)
+
+    def discard_unsaved(self) -> int:
+        """Drop changes kept in memory because the disk refused them; how many were dropped.
+
+        For a process about to exit (the CLI): what it could not save must not be
+        saved later behind the user's back, after it said nothing was saved.
+        """
+        return self._saver.discard()
 
     # -- ids --------------------------------------------------------------------------------
 

@@ -221,7 +221,7 @@ class ReaderApp(App[None]):
 
     def _check_saves(self) -> None:
         """Publish, or clear, why state cannot be saved right now."""
-        self.save_problem = self.store.save_problem or ""
+        self.save_problem = safe_line(self.store.save_problem or "")  # it carries a path
 
     def _retry_saves(self) -> None:
         if self.store.save_problem:

@@ -378,7 +378,8 @@ class AppState:
     def set_note(self, mark: Bookmark, note: str) -> Bookmark:
         """Replace a bookmark's note (clearing it is undoable too); returns the new row."""
         old = mark.note
-        updated = replace(mark, note=note, updated=db.utc_now())
+        now = db.utc_now()
+        updated = replace(mark, note=note, updated=now, note_updated=now)
         self.submit(lambda s: s.set_note(mark.uid, note))
         what = "note cleared" if old and not note else "note edited" if old else "note added"
         self.undo_stack.push(what, lambda: self._set_note_back(updated, old))
