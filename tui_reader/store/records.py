@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tui_reader.articles.sanitize import safe_text
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus, clean_text
 from tui_reader.store.errors import BookmarkImportError
 
@@ -107,17 +108,21 @@ def parse_record(row: object, number: int) -> Bookmark:
         uid=fields.text("uid", required=True),
         article_key=fields.text("article_key", required=True),
         path=Path(fields.text("path")),
-        title=fields.text("title"),
+        # Text shown to people is sanitized as it comes in, exactly as article text is
+        # when parsed (one character for one), so an imported quote still matches its
+        # passage and no escape sequence is ever stored. Paths stay as they are: they
+        # name real files (and are sanitized wherever they are shown).
+        title=safe_text(fields.text("title")),
         passage_index=fields.whole("passage_index", 0),
-        quote=fields.text("quote"),
-        prefix=fields.text("prefix", ""),
-        suffix=fields.text("suffix", ""),
+        quote=safe_text(fields.text("quote")),
+        prefix=safe_text(fields.text("prefix", "")),
+        suffix=safe_text(fields.text("suffix", "")),
         start=start,
         end=end,
-        note=fields.text("note", ""),
+        note=safe_text(fields.text("note", "")),
         created=created,
         updated=fields.timestamp("updated", created),
         status=BookmarkStatus(str(status)),
-        source_url=None if url is None else clean_text(url),
+        source_url=None if url is None else safe_text(clean_text(url)),
         note_updated=None if data.get("note_updated") is None else fields.timestamp("note_updated"),
     )

@@ -32,7 +32,10 @@ class NoteScreen(ModalScreen[str | None]):
         with Vertical(id="note-dialog", classes="dialog"):
             yield Static("Note on this passage", classes="dialog-title", markup=False)
             yield Static(plain(quote, "italic"), classes="note-quote")
-            yield SafeInput(value=self.note, placeholder="Your note", id="note-input")
+            # Not selected on focus: a key typed at once must add to the note, not replace it.
+            yield SafeInput(
+                value=self.note, placeholder="Your note", id="note-input", select_on_focus=False
+            )
             yield Static("Enter to save · Escape to cancel", classes="dialog-hint", markup=False)
 
     @on(Input.Submitted)
