@@ -23,6 +23,10 @@ TITLE_MAX = 200  # a longer first line is body text
 DOTTED_TITLE_MAX = 120  # a first line ending in "." is a title only when short
 DERIVED_TITLE_MAX = 90
 
+_HEADING = re.compile(r"(?P<bar>={1,6})[ \t]*(?P<text>[^=\n](?:.*[^=\s])?)[ \t]*(?P=bar)")
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+_MIXED_TOKEN = re.compile(r"(?=.*\d)(?=.*[^\W\d_])")
+
 _LINE_BREAKS = {"\r": "\n", "\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n\n"}
 _OTHER_LINE_BREAK = re.compile("[\r\f\v\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -94,14 +98,83 @@ def _hard_wrapped(lines: list[str]) -> bool:
     )
 
 
-def frame(body: list[str]) -> Frame:
-    """Take the title line off ``body`` when the first block is one, else derive a title."""
+def heading(block: str) -> tuple[int, str] | None:
+    """``(level, text)`` of a wiki-style heading line (``== Tính chất ==`` is level 2)."""
+    if not block.startswith("=") or len(block) > 300:
+        return None
+    match = _HEADING.fullmatch(block)
+    if match is None:
+        return None
+    return len(match["bar"]), collapse(match["text"])
+
+
+def frame(body: list[str], name: str = "") -> Frame:
+    """Take the title line off ``body`` when the first block is one, else find a title.
+
+    ``name`` is the file's name without its extension. When the first block is a
+    paragraph rather than a title and the name is words (a Wikipedia page saved
+    as ``Yamanashi.txt``), the name is the title, in the text's own casing.
+    """
     if not body:
         return Frame("", True, [])
     first = body[0]
-    if looks_like_title(first, has_more=len(body) > 1):
+    top = heading(first)
+    if top is not None and top[0] == 1:  # "= Yamanashi =" on the first line
+        return Frame(top[1], False, body[1:])
+    if top is None and looks_like_title(first, has_more=len(body) > 1):
         return Frame(collapse(first), False, body[1:])
+    named = title_from_name(name, first)
+    if named:
+        return Frame(named, False, body)
     return Frame(derive_title(first), True, body)
+
+
+def _fold(text: str) -> str:
+    """Lower case without tone marks, đ as d: for comparing a file name with the text."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def name_words(name: str) -> str | None:
+    """The words of a file name (``Chiến_tranh_thế_giới``), or None for ids and codes.
+
+    A name is words when it has a word of two letters or more, no token that mixes
+    letters and digits (hashes, ids), and letters make most of it.
+    """
+    spaced = collapse(re.sub(r"[_+]+", " ", name))
+    tokens = spaced.split()
+    if not tokens or len(spaced) > 150:
+        return None
+    letters = sum(char.isalpha() for char in spaced)
+    if letters < 0.6 * len(spaced.replace(" ", "")):
+        return None
+    if any(_MIXED_TOKEN.match(token) for token in tokens):
+        return None
+    if not any(_NAME_WORD.fullmatch(token) and len(token) >= 2 for token in tokens):
+        return None
+    return spaced
+
+
+def title_from_name(name: str, first_block: str) -> str | None:
+    """The title a file name gives, in the text's casing when the text contains it."""
+    words = name_words(unicodedata.normalize("NFC", name))
+    if words is None:
+        return None
+    wanted = _fold(words)
+    head = first_block[:2000]
+    folded = _fold(head)
+    if len(folded) == len(head):  # offsets agree: take the text's own spelling
+        at = folded.find(wanted)
+        if at >= 0:
+            return collapse(head[at : at + len(wanted)])
+    hyphened = _fold(words.replace("-", " "))
+    if hyphened != wanted and len(folded) == len(head):
+        at = folded.find(hyphened)
+        if at >= 0:
+            return collapse(head[at : at + len(hyphened)])
+    if "-" in words and " " not in words:
+        return None  # a URL slug the text does not spell out: the first sentence reads better
+    return safe_text(words)
 
 
 def looks_like_title(block: str, *, has_more: bool) -> bool:

@@ -102,7 +102,7 @@ def summarize_entry(entry: FileEntry) -> Summary:
         return html.summary(decoded, Path(entry.path))
     from tui_reader.articles.plaintext import summary
 
-    return summary(decoded.text, decoded.mtime_ns)
+    return summary(decoded.text, decoded.mtime_ns, Path(entry.path).stem)
 
 
 def load_article(path: Path | str) -> Article:

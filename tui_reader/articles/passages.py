@@ -9,13 +9,28 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tui_reader.articles.layout import heading
 from tui_reader.articles.model import Passage, PassageKind
 from tui_reader.articles.sentences import collapse, split_sentences
-from tui_reader.articles.tail import CAPTION_MAX, PHOTO_CREDIT, caption_text
+from tui_reader.articles.tail import CAPTION_MAX, PHOTO_CREDIT, caption_text, split_credit
 
 LONG_BLOCK = 700  # blocks longer than this are split into paragraphs by sentence
 _PARA_MIN, _PARA_TARGET, _PARA_MAX = 300, 600, 900
 _PARA_SENTENCES = 4
+_GLUED_DESCRIPTION_MAX = 160  # a longer sentence before a glued credit is body text
+_KEPT_SHARE = 0.7  # captions are split out of a paragraph only if most of its text stays
+
+
+def body_passages(blocks: list[str]) -> list[Passage]:
+    """The passages of a body's blocks: wiki-style headings, captions and paragraphs."""
+    out: list[Passage] = []
+    for block in blocks:
+        found = heading(block) if block.startswith("=") else None
+        if found is not None:
+            out.append(Passage(PassageKind.HEADING, found[1], max(2, found[0])))
+        else:
+            out.extend(block_passages(block))
+    return out
 
 
 def block_passages(block: str) -> list[Passage]:
@@ -24,7 +39,7 @@ def block_passages(block: str) -> list[Passage]:
     if caption is not None:
         return [Passage(PassageKind.CAPTION, collapse(caption))]
     if len(block) <= LONG_BLOCK:
-        return [Passage(PassageKind.PARAGRAPH, collapse(block))]
+        return unglue_captions(Passage(PassageKind.PARAGRAPH, collapse(block)))
     return group_sentences(split_sentences(block))
 
 
@@ -67,7 +82,42 @@ def group_sentences(sentences: list[str]) -> list[Passage]:
     ):
         merged = f"{out[-2].text} {out[-1].text}"
         out[-2:] = [Passage(PassageKind.PARAGRAPH, merged)]
-    return out
+    return [piece for passage in out for piece in unglue_captions(passage)]
+
+
+def unglue_captions(passage: Passage) -> list[Passage]:
+    """A paragraph holding a photo caption glued to the next sentence, split around it.
+
+    One-line bodies lose the break after a credit ("... G20. Ảnh: AFP/ TTXVN Tuyên bố
+    trên ..."). The caption (the sentence before the credit, and the credit) becomes
+    its own passage; the paragraph's other sentences stay where they were, and every
+    other paragraph of the article is untouched, so bookmarks made before captions
+    were recognised still find their passage (tests/articles/test_compat.py).
+    """
+    if passage.kind is not PassageKind.PARAGRAPH or "ảnh" not in passage.text.lower():
+        return [passage]
+    sentences = split_sentences(passage.text)
+    pieces: list[tuple[str, bool]] = []
+    for sentence in sentences:
+        split = split_credit(sentence)
+        pieces.extend((piece, len(split) > 1 and i == 0) for i, piece in enumerate(split))
+    if len(pieces) == len(sentences):
+        return [passage]
+    kept: list[str] = []
+    captions: list[Passage] = []
+    for piece, is_credit in pieces:
+        if not is_credit:
+            kept.append(piece)
+            continue
+        described = kept.pop() if kept and len(kept[-1]) <= _GLUED_DESCRIPTION_MAX else None
+        caption = f"{described} {piece}" if described else piece
+        captions.append(Passage(PassageKind.CAPTION, collapse(caption)))
+    rest = Passage(PassageKind.PARAGRAPH, collapse(" ".join(kept)))
+    if len(rest.text) < _KEPT_SHARE * len(passage.text):
+        # Mostly captions (a photo gallery): splitting it would leave no passage that a
+        # bookmark made on the paragraph could be found in again. Keep it whole.
+        return [passage]
+    return [*captions, rest]  # the photo before the text it was found in
 
 
 def mark_lead(passages: list[Passage]) -> None:

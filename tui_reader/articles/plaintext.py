@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tui_reader.articles import dates, layout
 from tui_reader.articles.model import Article, Passage, Summary, content_key
-from tui_reader.articles.passages import block_passages, mark_lead, word_count
+from tui_reader.articles.passages import body_passages, mark_lead, word_count
 from tui_reader.articles.tail import take_tail
 
 
@@ -34,12 +34,10 @@ def parse_article(
     text = layout.repair(text)
     key = content_key(text)
     prepared, cut = layout.prepare(text)
-    frame = layout.frame(layout.blocks(prepared))
+    frame = layout.frame(layout.blocks(prepared), path.stem)
     dated = _date(frame, prepared, mtime_ns)
     tail = take_tail(frame.body)
-    passages: list[Passage] = []
-    for block in frame.body:
-        passages.extend(block_passages(block))
+    passages: list[Passage] = body_passages(frame.body)
     passages.extend(tail.passages)
     mark_lead(passages)
     title = frame.title or path.stem
@@ -51,6 +49,7 @@ def parse_article(
         title_derived=frame.title_derived or not frame.title,
         source_name=tail.source_name,
         source_url=tail.source_url,
+        author=tail.author,
         encoding=encoding,
         truncated=truncated or cut,
         word_count=word_count(title, passages),
@@ -68,11 +67,12 @@ def _date(frame: layout.Frame, text: str, mtime_ns: int) -> dates.Dated | None:
     return found
 
 
-def summary(text: str, mtime_ns: int) -> Summary:
-    """The list entry of decoded ``text``: key, title, source and date."""
+def summary(text: str, mtime_ns: int, name: str = "") -> Summary:
+    """The list entry of decoded ``text`` (from a file called ``name``): key, title, source
+    and date, as :func:`parse_article` finds them."""
     repaired = layout.repair(text)
     prepared = layout.prepare(repaired)[0]
-    frame = layout.frame(layout.blocks(prepared))
+    frame = layout.frame(layout.blocks(prepared), name)
     dated = _date(frame, prepared, mtime_ns)
     tail = take_tail(frame.body)
     return Summary(
@@ -84,12 +84,12 @@ def summary(text: str, mtime_ns: int) -> Summary:
     )
 
 
-def summarize(text: str) -> tuple[str, str | None]:
+def summarize(text: str, name: str = "") -> tuple[str, str | None]:
     """``(title, source name)`` as :func:`parse_article` finds them, without the body work.
 
     The title is ``""`` when the text has none (the caller shows the file name, as
     :func:`parse_article` does).
     """
-    frame = layout.frame(layout.blocks(layout.prepare(layout.repair(text))[0]))
+    frame = layout.frame(layout.blocks(layout.prepare(layout.repair(text))[0]), name)
     tail = take_tail(frame.body)
     return frame.title, tail.source_name

@@ -32,7 +32,7 @@ from tui_reader.articles.corpus import FileEntry
 from tui_reader.articles.decode import UnreadableFile
 from tui_reader.articles.kinds import Kind, kind_of
 from tui_reader.articles.model import Article, Passage, PassageKind, Summary, content_key
-from tui_reader.articles.passages import block_passages, mark_lead, word_count
+from tui_reader.articles.passages import body_passages, mark_lead, word_count
 from tui_reader.articles.sanitize import safe_text
 from tui_reader.articles.sentences import collapse
 from tui_reader.articles.tail import take_tail
@@ -432,8 +432,7 @@ def record_article(
     passages: list[Passage] = []
     if found.lead.strip():
         passages.append(Passage(PassageKind.LEAD, safe_text(collapse(found.lead))))
-    for block in body:
-        passages.extend(block_passages(block))
+    passages.extend(body_passages(body))
     passages.extend(tail.passages)
     mark_lead(passages)
     title = found.title or _derived_title(found) or path.name

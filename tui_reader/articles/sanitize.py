@@ -48,9 +48,7 @@ def _build_table() -> dict[int, str]:
 _TABLE = _build_table()
 _LINE_TABLE = {**_TABLE, 0x0A: NEWLINE_PICTURE, 0x2028: NEWLINE_PICTURE, 0x2029: NEWLINE_PICTURE}
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_UNSAFE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def safe_text(text: str) -> str:
