@@ -173,3 +173,18 @@ async def test_fetch_on_start_and_a_failing_feed_is_shown(
         assert rows["Thời sự"].unread == 2
         await pilot.press("escape")
         await asyncio.sleep(0)
+
+
+def test_feed_list_snapshot(snap_compare, server: FeedServer, dirs: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    _subscribe(dirs["data"], server)
+    server.routes["/hong"] = Route(b"gone", status=410, content_type="text/plain")
+    with FeedStore(dirs["data"]) as store:
+        feed = store.add_feed("Báo hỏng", server.url("/hong"), "bao-hong")
+        Fetcher(store).fetch([feed])
+
+    async def open_list(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+
+    assert snap_compare(_app(dirs), terminal_size=(120, 36), run_before=open_list)

@@ -24,6 +24,11 @@ FEEDS_FOLDER = "feeds"
 SLUG_MAX = 60
 _TMP_PREFIX = ".tmp-"
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# Terminal escape sequences (raw, or as the sanitizer shows them: ␛ for ESC, ␇ for BEL)
+# are noise in a file name: "\x1b[31mĐỎ" names the file "do", not "31mdo".
+_ESCAPES = re.compile(
+    "(?:\x1b|\u241b)(?:\\[[0-?]*[ -/]*[@-~]|\\][^\x07\u2407\x1b\u241b]*(?:\x07|\u2407)?)"
+)
 
 
 def feeds_root(data_dir: Path) -> Path:
@@ -33,6 +38,7 @@ def feeds_root(data_dir: Path) -> Path:
 
 def slugify(text: str, *, fallback: str = "bai-viet", limit: int = SLUG_MAX) -> str:
     """A file-name-safe ASCII slug: tones dropped, đ as d ("Hà Nội" -> "ha-noi")."""
+    text = _ESCAPES.sub(" ", text)
     folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
     ascii_only = "".join(c for c in folded if not unicodedata.combining(c))
     slug = _NON_WORD.sub("-", ascii_only.lower()).strip("-")
