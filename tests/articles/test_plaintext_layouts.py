@@ -51,6 +51,12 @@ def test_ids_and_codes_are_not_words() -> None:
     assert name_words("Yamanashi") == "Yamanashi"
 
 
+def test_a_name_the_text_does_not_contain_is_no_title(tmp_path: Path, seeds_dir: Path) -> None:
+    seed = seeds_dir / "000_3e0ed1ba5c5dd459.txt"
+    shutil.copy(seed, tmp_path / "renamed.txt")
+    assert open_article(tmp_path / "renamed.txt").title == open_article(seed).title
+
+
 def test_a_title_line_still_wins_over_the_file_name(tmp_path: Path) -> None:
     path = tmp_path / "Tên tệp khác.txt"
     path.write_text("Tiêu đề thật\n\nĐoạn mở đầu của bài.\n", encoding="utf-8")

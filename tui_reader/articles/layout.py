@@ -156,7 +156,11 @@ def name_words(name: str) -> str | None:
 
 
 def title_from_name(name: str, first_block: str) -> str | None:
-    """The title a file name gives, in the text's casing when the text contains it."""
+    """The title a file name gives, in the text's casing, when the first block contains it.
+
+    A Wikipedia page's first paragraph always names its subject; a name the text
+    does not contain ("renamed", "notes") is no title.
+    """
     words = name_words(unicodedata.normalize("NFC", name))
     if words is None:
         return None
@@ -172,9 +176,7 @@ def title_from_name(name: str, first_block: str) -> str | None:
         at = folded.find(hyphened)
         if at >= 0:
             return collapse(head[at : at + len(hyphened)])
-    if "-" in words and " " not in words:
-        return None  # a URL slug the text does not spell out: the first sentence reads better
-    return safe_text(words)
+    return None  # a name the text does not contain ("renamed.txt") says nothing about it
 
 
 def looks_like_title(block: str, *, has_more: bool) -> bool:
