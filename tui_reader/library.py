@@ -11,15 +11,16 @@ appear in the list that is open.
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tui_reader.articles.kinds import kind_of
+from tui_reader.config import Settings, SortOrder
 from tui_reader.feeds.storage import feeds_root
 from tui_reader.feeds.store import DB_NAME
 from tui_reader.paths import seeds_dir
-
-ARTICLE_SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson", ".md", ".markdown", ".html", ".htm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ def _has_articles(root: Path) -> bool:
         return True
     for _folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(f.lower().endswith(ARTICLE_SUFFIXES) and not f.startswith(".") for f in files):
+        if any(kind_of(f) is not None and not f.startswith(".") for f in files):
             return True
     return False
 
@@ -71,3 +72,19 @@ def user_library(data_dir: Path, configured: Sequence[Path] = ()) -> Library:
         feeds=feeds if subscribed else None,
         missing=missing,
     )
+
+
+def library_settings(settings: Settings, library: Library, config_file: Path | None) -> Settings:
+    """News reads newest first: a library with feeds sorts by date unless the user chose.
+
+    Only when ``config.toml`` has no ``sort`` key; an explicit choice (even "path") stands.
+    """
+    if library.feeds is None or settings.sort is not SortOrder.PATH:
+        return settings
+    if config_file is None:
+        return replace(settings, sort=SortOrder.DATE)
+    try:
+        chosen = "sort" in tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        chosen = config_file.exists()  # unreadable: do not second-guess it
+    return settings if chosen else replace(settings, sort=SortOrder.DATE)

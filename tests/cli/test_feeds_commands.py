@@ -151,3 +151,21 @@ def test_the_library_is_feeds_and_configured_folders_else_the_samples(
     assert not full.samples and full.label == "library"
     assert full.roots == (folder, subscribed.feeds)
     assert full.missing == (tmp_path / "missing",)
+
+
+def test_a_library_with_feeds_reads_newest_first_unless_the_user_chose(
+    server: FeedServer, data: Path, tmp_path: Path
+) -> None:
+    from tui_reader.config import Settings, SortOrder
+    from tui_reader.library import library_settings
+
+    config = tmp_path / "config.toml"
+    assert library_settings(Settings(), user_library(data), config).sort is SortOrder.PATH
+    _serve(server)
+    main(["feeds", "add", server.url("/thoi-su.atom")])
+    library = user_library(data)
+    assert library_settings(Settings(), library, config).sort is SortOrder.DATE
+    config.write_text('sort = "path"\n', encoding="utf-8")
+    assert library_settings(Settings(), library, config).sort is SortOrder.PATH
+    titled = Settings(sort=SortOrder.TITLE)
+    assert library_settings(titled, library, tmp_path / "none.toml").sort is SortOrder.TITLE

@@ -77,7 +77,7 @@ def run_app(argv: list[str]) -> int:
     settings_dir = config_dir(args.config_dir)
     loaded = load_settings(settings_dir)
     configured = list(loaded.settings.corpus_paths())
-    from tui_reader.library import user_library
+    from tui_reader.library import library_settings, user_library
 
     library = None if args.paths else user_library(data_dir(args.data_dir), configured)
     roots: list[Path] = args.paths or list(library.roots if library else ())
@@ -98,7 +98,9 @@ def run_app(argv: list[str]) -> int:
         cache_dir=cache_dir(args.cache_dir),
         corpus_label=library.label if library else corpus_label(roots),
         config_dir=settings_dir,
-        settings=loaded.settings,
+        settings=library_settings(loaded.settings, library, loaded.path)
+        if library
+        else loaded.settings,
         setting_problems=loaded.problems,
     )
     app = ReaderApp(config)
