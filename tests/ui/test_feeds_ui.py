@@ -175,6 +175,26 @@ async def test_fetch_on_start_and_a_failing_feed_is_shown(
         await asyncio.sleep(0)
 
 
+async def test_the_palette_fetches_and_lists_feeds(
+    server: FeedServer, dirs: dict[str, Path]
+) -> None:
+    _subscribe(dirs["data"], server)
+    app = _app(dirs)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        commands = {c.title: c for c in app.get_system_commands(screen)}
+        assert {"Fetch feeds now", "Feeds"} <= set(commands)
+        commands["Feeds"].callback()
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)
+        await pilot.press("escape")
+        commands["Fetch feeds now"].callback()
+        await _wait(
+            pilot, lambda: any("Fetched 2 feeds" in str(n.message) for n in app._notifications)
+        )
+
+
 def test_feed_list_snapshot(snap_compare, server: FeedServer, dirs: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
     _subscribe(dirs["data"], server)
     server.routes["/hong"] = Route(b"gone", status=410, content_type="text/plain")

@@ -260,6 +260,16 @@ class ReaderApp(App[None]):
                 "List the files that could not be read (S)",
                 self.main_screen.action_show_skipped,
             )
+            yield SystemCommand(
+                "Fetch feeds now",
+                "Fetch every feed; new articles come in unread (R)",
+                self.main_screen.action_fetch_feeds,
+            )
+            yield SystemCommand(
+                "Feeds",
+                "Your feeds with unread counts; choose one to read it (L)",
+                self.main_screen.action_feed_list,
+            )
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit; warn once if changes cannot be saved.
