@@ -89,7 +89,9 @@ def test_a_wrong_value_is_reported_and_only_that_key_defaults(
 
 
 def test_unknown_keys_are_named_but_other_rooms_tables_are_not(tmp_path: Path) -> None:
-    write(tmp_path, 'colour = "red"\n[feeds]\ninterval = 30\n[formats]\nfields = []\n')
+    write(
+        tmp_path, 'colour = "red"\n[feeds]\ninterval = 30\n[formats]\nfields = "title=headline"\n'
+    )
     loaded = load_settings(tmp_path)
     assert loaded.problems == (f"Unknown settings in {tmp_path / CONFIG_FILE}: colour",)
 
@@ -149,3 +151,15 @@ def test_a_failed_write_is_reported_and_leaves_the_old_file(
     assert problem is not None and "No space left" in problem
     assert path.read_text(encoding="utf-8") == 'theme = "nord"\n'
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_formats_fields_are_read_and_checked(tmp_path: Path) -> None:
+    write(tmp_path, '[formats]\nfields = "title=headline,text=body"\n')
+    assert load_settings(tmp_path).settings.formats_fields == {
+        "title": "headline",
+        "content": "body",
+    }
+    write(tmp_path, '[formats]\nfields = "titel=headline"\n')
+    loaded = load_settings(tmp_path)
+    assert loaded.settings.formats_fields == {}
+    assert "unknown field 'titel'" in loaded.problems[0]

@@ -14,6 +14,9 @@ optional; a missing file means the defaults. Example::
     fetch_on_start = true    # fetch every feed when the app opens the library
     interval = 30            # minutes between fetches while the app runs (0: never)
 
+    [formats]
+    fields = "title=headline,content=body"   # JSON keys of your dumps (or a table)
+
     [keymap]                 # binding id = keys (also read from keymap.toml)
     "main.toggle_read" = "r"
 
@@ -81,6 +84,8 @@ class Settings:
     """``[feeds] fetch_on_start``: fetch every feed when the app opens the library."""
     feeds_interval: int = 0
     """``[feeds] interval``: minutes between fetches while the app runs; 0: never."""
+    formats_fields: Mapping[str, str] = field(default_factory=dict)
+    """``[formats] fields``: article field -> JSON key (``--fields`` on the command line wins)."""
     keymap: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> keys, from ``[keymap]`` here and in ``keymap.toml``."""
 
@@ -129,6 +134,17 @@ def _paths(value: object) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _fields(value: object) -> dict[str, str]:
+    from tui_reader.articles.fields import FieldsError, parse_fields
+
+    if not isinstance(value, str | dict):
+        raise ValueError('expected "title=headline,content=body" or a table')
+    try:
+        return parse_fields(value)
+    except FieldsError as err:
+        raise ValueError(str(err)) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Spec:
     """One key of the file: where it goes in :class:`Settings` and how to read it."""
@@ -147,6 +163,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("corpus", "corpus", _paths),
     Spec("feeds.fetch_on_start", "feeds_fetch_on_start", _bool),
     Spec("feeds.interval", "feeds_interval", _int_between(5, 1440, zero=True)),
+    Spec("formats.fields", "formats_fields", _fields),
 )
 """Every typed key; ``[keymap]`` is read separately (its keys are binding ids)."""
 

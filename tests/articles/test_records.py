@@ -213,3 +213,28 @@ def test_the_cli_indexes_and_finds_each_record(
     hits = json.loads(capsys.readouterr().out.splitlines()[-1])["results"]
     assert hits[0]["path"].endswith("dump.jsonl#2")
     assert hits[0]["title"] == "Giá vàng hôm nay tăng mạnh"
+
+
+def test_fields_from_the_command_line_and_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_reader.cli import main
+
+    monkeypatch.setenv(fields.ENV, "")
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    record = {"tieu_de": "Tiêu đề riêng", "noi_dung": "Giá cà phê xuất khẩu tăng kỷ lục."}
+    (folder / "odd.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    args = ["search", "--corpus", str(folder), "--json", "ca phe xuat khau"]
+    assert main([*args, "--fields", "title=tieu_de,content=noi_dung"]) == 0
+    hits = json.loads(capsys.readouterr().out.splitlines()[-1])["results"]
+    assert [h["title"] for h in hits] == ["Tiêu đề riêng"]
+    # The same mapping from config.toml; a bad --fields is refused with a message.
+    config = Path(os.environ["TUI_READER_CONFIG_DIR"]) / "config.toml"
+    config.write_text('[formats]\nfields = { title = "tieu_de", text = "noi_dung" }\n')
+    fields.set_fields(None)
+    assert main(args) == 0
+    hits = json.loads(capsys.readouterr().out.splitlines()[-1])["results"]
+    assert [h["title"] for h in hits] == ["Tiêu đề riêng"]
+    assert main([*args, "--fields", "headline"]) == 2
+    assert "--fields: 'headline' is not FIELD=NAME" in capsys.readouterr().err

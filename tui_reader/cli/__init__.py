@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui_reader import __version__, logs
-from tui_reader.articles.sanitize import safe_name
+from tui_reader.articles.sanitize import safe_line, safe_name
 from tui_reader.paths import cache_dir, config_dir, data_dir
 
 SUBCOMMANDS = ("index", "search", "bookmarks", "keys", "feeds")
@@ -57,6 +57,12 @@ def app_parser() -> argparse.ArgumentParser:
         type=Path,
         help="where config.toml and keymap.toml are read from (env TUI_READER_CONFIG_DIR; "
         f"default {config_dir()})",
+    )
+    parser.add_argument(
+        "--fields",
+        metavar="SPEC",
+        help="JSON keys of your dumps, e.g. title=headline,content=body (also for index "
+        "and search; default: [formats] fields in config.toml, else the usual names)",
     )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
     return parser
@@ -110,17 +116,57 @@ def run_app(argv: list[str]) -> int:
 
 def _cache_flag(args: Sequence[str]) -> str | None:
     """The ``--cache-dir`` given to a subcommand, read before its own parser runs."""
+    return _flag(args, "--cache-dir")
+
+
+def _flag(args: Sequence[str], name: str) -> str | None:
+    """The value of ``name`` in ``args``, read before any parser runs."""
     for i, arg in enumerate(args):
-        if arg == "--cache-dir" and i + 1 < len(args):
+        if arg == name and i + 1 < len(args):
             return args[i + 1]
-        if arg.startswith("--cache-dir="):
+        if arg.startswith(f"{name}="):
             return arg.split("=", 1)[1]
+    return None
+
+
+def _take_fields(args: list[str]) -> str | None:
+    """Remove ``--fields SPEC`` from ``args`` (any command) and return SPEC."""
+    for i, arg in enumerate(args):
+        if arg == "--fields" and i + 1 < len(args):
+            spec = args[i + 1]
+            del args[i : i + 2]
+            return spec
+        if arg.startswith("--fields="):
+            del args[i]
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _apply_fields(args: list[str]) -> str | None:
+    """Use ``--fields`` (else ``[formats] fields`` from config.toml) for JSON articles in
+    this process and its workers; returns an error message for a bad ``--fields``."""
+    from tui_reader.articles.fields import FieldsError, parse_fields, set_fields
+
+    spec = _take_fields(args)
+    if spec is None:
+        from tui_reader.config import load_settings
+
+        set_fields(load_settings(config_dir(_flag(args, "--config-dir"))).settings.formats_fields)
+        return None
+    try:
+        set_fields(parse_fields(spec))
+    except FieldsError as err:
+        return f"--fields: {err}"
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the app or to a headless subcommand; return the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
+    problem = _apply_fields(args)
+    if problem is not None:
+        print(f"tui-reader: {safe_line(problem)}", file=sys.stderr)
+        return 2
     if args and args[0] in SUBCOMMANDS:  # the app sets up its log itself
         logs.setup(cache_dir(_cache_flag(args)))
     if args and args[0] == "bookmarks":

@@ -870,8 +870,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             self._start_search(query)
 
     def action_open_source(self) -> None:
-        article = self.reader.article
-        url = article.source_url if article else None
+        url = self.reader.current_url  # the current passage's link, else the article's
         if url and url.lower().startswith(("http://", "https://")):
             self.app.open_url(url)
         else:

@@ -18,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from tui_reader.articles.model import Article, Passage
+from tui_reader.articles.model import Article, Mark, Passage, PassageKind
 from tui_reader.articles.parse import MAX_PARSE_CHARS
 from tui_reader.search.analysis import MAX_TOKENS
 
@@ -59,20 +59,61 @@ class Highlights:
         return found
 
 
-def styled(text: str, spans: Sequence[Span], match_style: str, current: Span | None) -> Text:
-    """``text`` as plain Rich text with the match spans styled (never parsed as markup)."""
+#: How a passage's marks look: emphasis as in the source, links underlined. No link
+#: is ever sent to the terminal as a hyperlink escape; ``o`` opens it.
+MARK_STYLES = {"em": "italic", "strong": "bold", "code": "bold", "link": "underline"}
+
+
+def styled(
+    text: str,
+    spans: Sequence[Span],
+    match_style: str,
+    current: Span | None,
+    marks: Sequence[Mark] = (),
+) -> Text:
+    """``text`` as plain Rich text with its marks and the match spans styled.
+
+    Never parsed as markup; match styles go on top of emphasis and links.
+    """
     rich_text = Text(text)
+    for mark in marks:
+        rich_text.stylize(MARK_STYLES.get(mark.style, ""), mark.start, mark.end)
     for start, end in spans:
         style = "reverse bold" if (start, end) == current else match_style
         rich_text.stylize(style, start, end)
     return rich_text
 
 
+def repeats_lead(article: Article) -> bool:
+    """Whether the title is the lead's first sentence shortened (a text with no title line)."""
+    if not article.title_derived or not article.passages:
+        return False
+    return article.passages[0].text.startswith(article.title.rstrip("…").rstrip())
+
+
 class PassageView(Static):
     """One passage; its kind is a CSS class so each kind can be styled distinctly.
 
     ``-current`` marks the passage cursor and ``-bookmarked`` a bookmarked
-    passage (a margin mark in the stylesheet).
+    passage (a margin mark in the stylesheet). Headings also get their level
+    (``-h2`` ... ``-h6``). The defaults below use theme variables only, so they
+    keep their contrast in every theme; the app stylesheet may refine them.
+    """
+
+    DEFAULT_CSS = """
+    PassageView.-heading {
+        text-style: bold;
+        color: $text-primary;
+        margin-top: 1;
+        margin-bottom: 0;
+    }
+    PassageView.-heading.-h2 { text-style: bold underline; }
+    PassageView.-heading.-h4, PassageView.-heading.-h5, PassageView.-heading.-h6 {
+        text-style: bold italic;
+    }
+    PassageView.-item { margin-bottom: 0; padding-left: 2; }
+    PassageView.-quote { padding-left: 3; text-style: italic; }
+    PassageView.-code { padding-left: 2; background: $boost; }
     """
 
     @dataclass
@@ -82,7 +123,10 @@ class PassageView(Static):
         view: PassageView
 
     def __init__(self, passage: Passage, index: int, content: Text) -> None:
-        super().__init__(content, classes=f"passage -{passage.kind.value}", markup=False)
+        classes = f"passage -{passage.kind.value}"
+        if passage.kind is PassageKind.HEADING:
+            classes += f" -h{min(6, max(2, passage.level))}"
+        super().__init__(content, classes=classes, markup=False)
         self.passage = passage
         self.index = index
 
@@ -291,13 +335,22 @@ class ReadingPane(VerticalScroll, can_focus=True):
             ),
             Static(Text(self._meta_line(article)), classes="article-meta", markup=False),
         ]
+        # A title made from the lead's first sentence is not shown again above the lead.
+        widgets[0].display = not repeats_lead(article)
         for index, passage in enumerate(article.passages):
             spans = self.highlights.passages.get(index, ())
             active = current_span if current and current[0] == index else None
-            widgets.append(
-                PassageView(passage, index, styled(passage.text, spans, self.MATCH_STYLE, active))
-            )
+            text = styled(passage.text, spans, self.MATCH_STYLE, active, passage.marks)
+            widgets.append(PassageView(passage, index, text))
         return widgets
+
+    @property
+    def current_url(self) -> str | None:
+        """The link ``o`` opens: the current passage's first link, else the article's URL."""
+        passage = self.current_passage
+        if passage is not None and passage.links:
+            return passage.links[0]
+        return self.article.source_url if self.article is not None else None
 
     @staticmethod
     def _meta_line(article: Article) -> str:
@@ -356,7 +409,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         for view in self.query(PassageView):
             spans = self.highlights.passages.get(view.index, ())
             active = current[1] if current and current[0] == view.index else None
-            view.update(styled(view.passage.text, spans, self.MATCH_STYLE, active))
+            view.update(
+                styled(view.passage.text, spans, self.MATCH_STYLE, active, view.passage.marks)
+            )
         title = self.query(".article-title").first(Static)
         active_title = current[1] if current and current[0] is None else None
         title.update(
