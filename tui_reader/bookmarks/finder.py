@@ -13,7 +13,8 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from tui_reader.articles.loader import UnreadableFile, open_article
 from tui_reader.articles.model import Article, ArticleMeta
@@ -32,6 +33,17 @@ def _norm(path: str | os.PathLike[str]) -> str:
     return os.path.normpath(os.path.abspath(path))
 
 
+class Findable(Protocol):
+    """What finding a bookmark's article needs: its key, path and title."""
+
+    @property
+    def article_key(self) -> str: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def title(self) -> str: ...
+
+
 class ArticleFinder:
     """An index of a corpus listing by content key, path and title."""
 
@@ -44,7 +56,7 @@ class ArticleFinder:
             self._by_path[meta.path] = meta
             self._by_title.setdefault(meta.title, []).append(meta)
 
-    def candidates(self, bookmark: Anchor) -> list[ArticleMeta]:
+    def candidates(self, bookmark: Findable) -> list[ArticleMeta]:
         """The articles ``bookmark`` may belong to, most likely first, without repeats.
 
         Same key (the one at the stored path first), then the stored path, then the

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui_reader.articles.model import Article
 from tui_reader.bookmarks.finder import Locator
@@ -47,6 +47,21 @@ def reanchor(store: StateStore, bookmark: Bookmark, article: Article | None) -> 
             title=article.title if rekeyed and article is not None else None,
         )
     return resolution
+
+
+def planned(bookmark: Bookmark, article: Article | None) -> Bookmark | None:
+    """What :func:`reanchor` would save for ``bookmark`` (None: nothing changes).
+
+    For saving many at once (:meth:`StateStore.set_bookmark_anchors`): the corpus
+    check re-anchors thousands of bookmarks in a few transactions, not one each.
+    """
+    resolution = resolve(bookmark, article)
+    path = article.path if article is not None and resolution.ok else bookmark.path
+    moved = resolution.apply_to(bookmark, path)
+    rekeyed = article is not None and resolution.ok and article.key != bookmark.article_key
+    if rekeyed and article is not None:
+        return replace(moved, article_key=article.key, title=article.title)
+    return None if moved is bookmark else moved
 
 
 def reanchor_all(

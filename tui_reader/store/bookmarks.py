@@ -211,6 +211,39 @@ def not_in(conn: sqlite3.Connection, keys: Iterable[str]) -> list[Bookmark]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The few columns that tell where a bookmark's article is (for the corpus check)."""
+
+    uid: str
+    article_key: str
+    path: Path
+    title: str
+    status: BookmarkStatus
+
+
+def keys(conn: sqlite3.Connection) -> list[str]:
+    """Every article key that has bookmarks (an index scan)."""
+    return [str(k) for (k,) in conn.execute("SELECT DISTINCT article_key FROM bookmarks")]
+
+
+def heads(conn: sqlite3.Connection, article_keys: Iterable[str]) -> list[Head]:
+    wanted = list(article_keys)
+    found: list[Head] = []
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(
+            f"SELECT uid, article_key, path, title, status FROM bookmarks "
+            f"WHERE article_key IN ({marks})",
+            chunk,
+        )
+        found.extend(
+            Head(str(u), str(k), Path(p), str(t), BookmarkStatus(s)) for u, k, p, t, s in rows
+        )
+    return found
+
+
 def counts_for(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for key in keys:

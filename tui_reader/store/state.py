@@ -207,6 +207,37 @@ class StateStore:
         wanted = set(keys)
         return self._saver.read(lambda c: bm.not_in(c, wanted))
 
+    def bookmark_keys(self) -> list[str]:
+        """Every article key that has bookmarks."""
+        return self._saver.read(bm.keys)
+
+    def bookmark_heads(self, article_keys: Iterable[str]) -> list[bm.Head]:
+        """Key, path, title and status of the bookmarks of these article keys."""
+        wanted = list(article_keys)
+        return self._saver.read(lambda c: bm.heads(c, wanted))
+
+    def set_bookmark_anchors(self, moves: Sequence[Bookmark]) -> None:
+        """Save many re-anchored rows (position, path, status, key, title) in one transaction."""
+        now = db.utc_now()
+        rows = list(moves)
+
+        def op(conn: sqlite3.Connection, _: ProvisionalIds | None) -> None:
+            for mark in rows:
+                bm.set_anchor(
+                    conn,
+                    mark.uid,
+                    mark.passage_index,
+                    mark.path,
+                    mark.status,
+                    (mark.start, mark.end),
+                    now,
+                    mark.article_key,
+                    mark.title,
+                )
+
+        if rows:
+            self._saver.write(op, durable=True)
+
     def bookmark_by_uid(self, uid: str) -> Bookmark | None:
         return self._saver.read(lambda c: bm.get_by_uid(c, uid))
 

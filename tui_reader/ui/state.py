@@ -59,6 +59,9 @@ T = TypeVar("T")
 #: How long the app's store waits for another process's write lock before it
 #: keeps changes in memory and retries (the CLI keeps the longer default).
 APP_BUSY_TIMEOUT = 1.0
+#: Bookmarks (and article keys) handled per database job by the corpus check, so the
+#: reader's own changes never wait long behind it.
+RECONCILE_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,36 +441,41 @@ class AppState:
         corpus any more (edited or moved files) follow their article, or bookmarks
         become orphaned. Files are read here, in the calling worker; the database
         work is queued. Waits for the database."""
-        from tui_reader.bookmarks import ArticleFinder, Locator, follow_read_state, reanchor
+        from tui_reader.bookmarks import ArticleFinder, Locator, follow_read_state
+        from tui_reader.bookmarks.reanchor import planned
 
         keys = {meta.key for meta in metas}
-        stray_marks = self.call(lambda s: s.bookmarks_not_in(keys))
-        stray_reads = self.call(lambda s: s.read_states_not_in(keys))
+        finder = ArticleFinder(metas)
+        locator = Locator(finder)
+        stray_keys = [key for key in self.call(lambda s: s.bookmark_keys()) if key not in keys]
+        for i in range(0, len(stray_keys), RECONCILE_CHUNK):
+            chunk = stray_keys[i : i + RECONCILE_CHUNK]
+            heads = self.call(lambda s, c=chunk: s.bookmark_heads(c))  # type: ignore[misc]
+            # Only bookmarks that may be found here, or must now be marked orphaned,
+            # are read whole: a million bookmarks of another corpus cost one light scan.
+            wanted = [
+                h.uid
+                for h in heads
+                if h.status is BookmarkStatus.OK or finder.candidates(h)
+            ]
+            for j in range(0, len(wanted), RECONCILE_CHUNK):
+                uids = wanted[j : j + RECONCILE_CHUNK]
+                marks = self.call(lambda s, u=uids: s.bookmarks_by_uid(u))  # type: ignore[misc]
+                moves = []
+                for mark in marks.values():
+                    found = locator.locate(mark)
+                    change = planned(mark, found.article if found.resolution.ok else None)
+                    if change is not None:
+                        moves.append(change)
+                self.call(lambda s, m=moves: s.set_bookmark_anchors(m))  # type: ignore[misc]
         moved: list[tuple[str, str, bool]] = []
-        if stray_marks or stray_reads:
-            locator = Locator(ArticleFinder(metas))
-            for mark in stray_marks:
-                found = locator.locate(mark)
-                article = found.article if found.resolution.ok else None
-                self.submit(_reanchor_job(reanchor, mark, article))
-            for row in stray_reads:
-                followed = follow_read_state(row, locator)
-                if followed is None:
-                    continue
-                self.submit(_move_job(followed))
-                moved.append((followed.old_key, followed.new_key, followed.read))
+        for row in self.call(lambda s: s.read_states_not_in(keys)):
+            followed = follow_read_state(row, locator)
+            if followed is None:
+                continue
+            self.submit(_move_job(followed))
+            moved.append((followed.old_key, followed.new_key, followed.read))
         return Reconciled(self.call(lambda s: s.bookmark_counts()), moved)
-
-
-def _reanchor_job(
-    reanchor: Callable[[StateStore, Bookmark, Article | None], object],
-    mark: Bookmark,
-    article: Article | None,
-) -> Callable[[StateStore], None]:
-    def job(store: StateStore) -> None:
-        reanchor(store, mark, article)
-
-    return job
 
 
 def _move_job(followed: Followed) -> Callable[[StateStore], None]:

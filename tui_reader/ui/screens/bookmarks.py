@@ -190,6 +190,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         self.complete = False
         """True when every row for the current view is loaded (no more pages)."""
         self.loading = False
+        self.totals_known = False
         self._checked = 0
         self._matches = 0
 
@@ -235,13 +236,20 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
             self._filter(self.filter_query)
         else:
             self._load_page(None)
+        if not self.totals_known:
+            self._count_totals()
 
     @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
     def _load_page(self, after: tuple[str, int] | None) -> None:
         """One newest-first page of the unfiltered list."""
         rows = self.state.call(_page(after, PAGE))
-        totals = self.state.call(lambda s: s.bookmark_totals()) if after is None else None
-        self.app.call_from_thread(self._add_page, after, rows, totals)
+        self.app.call_from_thread(self._add_page, after, rows, None)
+
+    @work(thread=True, group="bookmark-totals", exit_on_error=False)
+    def _count_totals(self) -> None:
+        """Count all (and orphaned) bookmarks; at a million rows, after the first page."""
+        totals = self.state.call(lambda s: s.bookmark_totals())
+        self.app.call_from_thread(self._set_totals, totals)
 
     def _add_page(
         self,
@@ -259,6 +267,11 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         self._append(rows, [None] * len(rows))
         self.complete = len(rows) < PAGE
         self.loading = False
+        self._update_status()
+
+    def _set_totals(self, totals: tuple[int, int]) -> None:
+        self.total, self.orphaned = totals
+        self.totals_known = True
         self._update_status()
 
     @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
@@ -337,7 +350,10 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
                 return
 
     def _update_status(self) -> None:
-        status = f"{self.total:,} bookmark(s)"
+        if self.totals_known:
+            status = f"{self.total:,} bookmark(s)"
+        else:
+            status = f"{len(self.shown):,}{'' if self.complete else '+'} bookmark(s), counting…"
         if self.filter_query:
             scanned = "" if self.complete else f" (filtering… {self._checked:,} checked)"
             more = (
@@ -346,7 +362,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
                 else ""
             )
             status = f"{self._matches:,} match “{safe_line(self.filter_query)}”{more}{scanned}"
-        elif not self.total and self.complete:
+        elif not self.shown and self.complete and self.totals_known and not self.total:
             status = "No bookmarks yet: press b on a passage while reading to add one."
         if self.orphaned and not self.filter_query:
             status += f" · {self.orphaned:,} orphaned (kept with their quote)"
@@ -375,6 +391,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     def reload_totals_and_rows(self) -> None:
         """A bookmark came back (undo) or changed: read the view again, keeping the cursor."""
         keep = self._highlighted_uid()
+        self.totals_known = False
         self.reload()
         self.call_after_refresh(lambda: self._restore_highlight(keep))
 
