@@ -211,37 +211,63 @@ def not_in(conn: sqlite3.Connection, keys: Iterable[str]) -> list[Bookmark]:
     return found
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
-    """The few columns that tell where a bookmark's article is (for the corpus check)."""
-
-    uid: str
-    article_key: str
-    path: Path
-    title: str
-    status: BookmarkStatus
+def id_range(conn: sqlite3.Connection) -> tuple[int, int]:
+    low, high = conn.execute("SELECT min(id), max(id) FROM bookmarks").fetchone()
+    return (1, 0) if low is None else (int(low), int(high))
 
 
-def keys(conn: sqlite3.Connection) -> list[str]:
-    """Every article key that has bookmarks (an index scan)."""
-    return [str(k) for (k,) in conn.execute("SELECT DISTINCT article_key FROM bookmarks")]
+def to_check(
+    conn: sqlite3.Connection,
+    corpus_keys: Iterable[str],
+    corpus_paths: Iterable[str],
+    corpus_titles: Iterable[str],
+    ids: tuple[int, int] | None = None,
+) -> list[str]:
+    """Uids of the bookmarks a corpus check must look at, found by SQL alone.
+
+    Those whose article key is not in the corpus (their file changed, moved or is
+    elsewhere) and that either may be found here (a file at their path, or an
+    article with their title) or are not orphaned yet (so must be marked orphaned
+    now). A million bookmarks of another corpus, already orphaned, cost one scan.
+    The corpus goes into a temporary table (the temp database: no write lock).
+    """
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS corpus_probe"
+        " (kind INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value)) WITHOUT ROWID"
+    )
+    keys, paths, titles = list(corpus_keys), list(corpus_paths), list(corpus_titles)
+    # Filled once per corpus and kept for the next slice (a fingerprint tells).
+    token = f"{len(keys)}:{hash((tuple(keys), tuple(paths), tuple(titles)))}"
+    filled = conn.execute(
+        "SELECT 1 FROM temp.corpus_probe WHERE kind = 3 AND value = ?", (token,)
+    ).fetchone()
+    if filled is None:
+        conn.execute("DELETE FROM temp.corpus_probe")
+        for kind, values in enumerate((keys, paths, titles)):
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.corpus_probe VALUES (?, ?)",
+                ((kind, clean_text(value)) for value in values),
+            )
+        conn.execute("INSERT INTO temp.corpus_probe VALUES (3, ?)", (token,))
+    rows = conn.execute(
+        """
+        SELECT uid FROM bookmarks AS b
+        WHERE b.id BETWEEN ? AND ?
+          AND NOT EXISTS
+              (SELECT 1 FROM temp.corpus_probe WHERE kind = 0 AND value = b.article_key)
+          AND (b.status = 'ok'
+               OR EXISTS (SELECT 1 FROM temp.corpus_probe WHERE kind = 1 AND value = b.path)
+               OR EXISTS (SELECT 1 FROM temp.corpus_probe WHERE kind = 2 AND value = b.title))
+        """,
+        ids or (-(2**63), 2**63 - 1),
+    ).fetchall()
+    return [str(uid) for (uid,) in rows]
 
 
-def heads(conn: sqlite3.Connection, article_keys: Iterable[str]) -> list[Head]:
-    wanted = list(article_keys)
-    found: list[Head] = []
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = conn.execute(
-            f"SELECT uid, article_key, path, title, status FROM bookmarks "
-            f"WHERE article_key IN ({marks})",
-            chunk,
-        )
-        found.extend(
-            Head(str(u), str(k), Path(p), str(t), BookmarkStatus(s)) for u, k, p, t, s in rows
-        )
-    return found
+def forget_check(conn: sqlite3.Connection) -> None:
+    """Empty the corpus check's temporary table."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS corpus_probe (kind, value)")
+    conn.execute("DELETE FROM temp.corpus_probe")
 
 
 def counts_for(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, int]:

@@ -207,14 +207,24 @@ class StateStore:
         wanted = set(keys)
         return self._saver.read(lambda c: bm.not_in(c, wanted))
 
-    def bookmark_keys(self) -> list[str]:
-        """Every article key that has bookmarks."""
-        return self._saver.read(bm.keys)
+    def bookmark_id_range(self) -> tuple[int, int]:
+        """The smallest and largest bookmark id ((1, 0) when there are none)."""
+        return self._saver.read(bm.id_range)
 
-    def bookmark_heads(self, article_keys: Iterable[str]) -> list[bm.Head]:
-        """Key, path, title and status of the bookmarks of these article keys."""
-        wanted = list(article_keys)
-        return self._saver.read(lambda c: bm.heads(c, wanted))
+    def bookmarks_to_check(
+        self,
+        keys: Iterable[str],
+        paths: Iterable[str],
+        titles: Iterable[str],
+        ids: tuple[int, int] | None = None,
+    ) -> list[str]:
+        """Uids a corpus check must re-anchor (see :func:`bookmarks.to_check`)."""
+        k, p, t = list(keys), list(paths), list(titles)
+        return self._saver.read(lambda c: bm.to_check(c, k, p, t, ids))
+
+    def forget_check(self) -> None:
+        """Drop what :meth:`bookmarks_to_check` kept between slices."""
+        self._saver.read(bm.forget_check)
 
     def set_bookmark_anchors(self, moves: Sequence[Bookmark]) -> None:
         """Save many re-anchored rows (position, path, status, key, title) in one transaction."""

@@ -22,6 +22,7 @@ the change.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import sqlite3
@@ -62,6 +63,8 @@ APP_BUSY_TIMEOUT = 1.0
 #: Bookmarks (and article keys) handled per database job by the corpus check, so the
 #: reader's own changes never wait long behind it.
 RECONCILE_CHUNK = 500
+#: Bookmark ids one slice of the corpus check's SQL scan covers (~0.1 s at 1M rows).
+RECONCILE_SCAN = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +110,21 @@ class Reconciled:
 
 
 class _Jobs:
-    """The database thread: runs submitted functions one at a time, in order."""
+    """The database thread: runs submitted functions one at a time.
+
+    Two lanes: the reader's own work (writes, the reads screens wait for) runs in
+    the order it was asked for; background work (the corpus check re-anchoring a
+    million bookmarks) runs only when the reader's lane is empty, in small jobs, so
+    what the reader does never waits behind it for more than one small job.
+    """
+
+    _READER, _BACKGROUND = 0, 1
 
     def __init__(self, on_error: Callable[[BaseException], None]) -> None:
-        self._queue: queue.SimpleQueue[tuple[Callable[[], object], Future[object]] | None] = (
-            queue.SimpleQueue()
-        )
+        self._queue: queue.PriorityQueue[
+            tuple[int, int, tuple[Callable[[], object], Future[object]] | None]
+        ] = queue.PriorityQueue()
+        self._order = itertools.count()
         self._on_error = on_error
         self._outstanding = 0
         self._lock = threading.Lock()
@@ -124,16 +136,17 @@ class _Jobs:
         """Jobs queued or running."""
         return self._outstanding
 
-    def submit(self, fn: Callable[[], T]) -> Future[T]:
+    def submit(self, fn: Callable[[], T], *, background: bool = False) -> Future[T]:
         future: Future[T] = Future()
         with self._lock:
             self._outstanding += 1
-        self._queue.put((fn, future))  # type: ignore[arg-type]
+        lane = self._BACKGROUND if background else self._READER
+        self._queue.put((lane, next(self._order), (fn, future)))  # type: ignore[arg-type]
         return future
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
+            _lane, _order, item = self._queue.get()
             if item is None:
                 return
             fn, future = item
@@ -151,7 +164,7 @@ class _Jobs:
 
     def stop(self, timeout: float | None) -> bool:
         """Finish queued jobs (up to ``timeout`` s); True if the thread ended."""
-        self._queue.put(None)
+        self._queue.put((self._BACKGROUND + 1, next(self._order), None))
         self.thread.join(timeout)
         return not self.thread.is_alive()
 
@@ -203,13 +216,23 @@ class AppState:
         assert self._store is not None
         return self._store
 
-    def submit(self, fn: Callable[[StateStore], T]) -> Future[T]:
-        """Run ``fn(store)`` on the database thread after everything asked for before."""
-        return self._jobs.submit(lambda: fn(self.store))
+    def submit(self, fn: Callable[[StateStore], T], *, background: bool = False) -> Future[T]:
+        """Run ``fn(store)`` on the database thread after everything asked for before.
 
-    def call(self, fn: Callable[[StateStore], T], timeout: float | None = None) -> T:
+        ``background`` work (the corpus check) yields to the reader's: it runs when
+        nothing else is waiting; keep each such job small.
+        """
+        return self._jobs.submit(lambda: fn(self.store), background=background)
+
+    def call(
+        self,
+        fn: Callable[[StateStore], T],
+        timeout: float | None = None,
+        *,
+        background: bool = False,
+    ) -> T:
         """:meth:`submit` and wait: for workers and tests, never the UI thread."""
-        return self.submit(fn).result(timeout)
+        return self.submit(fn, background=background).result(timeout)
 
     def when_loaded(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` (on the database thread) once the mirrors are filled."""
@@ -302,8 +325,12 @@ class AppState:
         path: str | None = None,
         title: str | None = None,
         record: bool = True,
+        announce: bool = True,
     ) -> None:
-        """Mark an article read or unread; ``record``: an undoable change (not on open)."""
+        """Mark an article read or unread; ``record``: an undoable change (not on open).
+
+        ``announce=False`` leaves telling the listeners to the caller (one event for many).
+        """
         was = key in self.read_keys_cache
         if read:
             self.read_keys_cache.add(key)
@@ -314,15 +341,25 @@ class AppState:
         self.submit(lambda s: s.set_read(key, read, path=path, title=title))
         if record and was != read:
             word = "read" if read else "unread"
-            self.undo_stack.push(f"marked {word}", lambda: self.set_read(key, was, record=False))
-        self._emit(ReadChange(frozenset({key})))
+            self.undo_stack.push(
+                f"marked {word}",
+                lambda: self.set_read(key, was, record=False, announce=announce),
+            )
+        if announce:
+            self._emit(ReadChange(frozenset({key})))
 
     def set_read_many(self, metas: Sequence[ArticleMeta], read: bool, what: str) -> int:
         """Mark many articles at once, as one undo step; returns how many changed."""
         changed = [m for m in metas if (m.key in self.read_keys_cache) != read]
+        keys = frozenset(m.key for m in changed)
         with self.undo_stack.group(what):
+            if changed:
+                # Undone last (a group undoes in reverse): one announcement, after all.
+                self.undo_stack.push(what, lambda: self._emit(ReadChange(keys)))
             for meta in changed:
-                self.set_read(meta.key, read, path=meta.path, title=meta.title)
+                self.set_read(meta.key, read, path=meta.path, title=meta.title, announce=False)
+        if changed:
+            self._emit(ReadChange(keys))
         return len(changed)
 
     def save_position(self, key: str, position: Position, *, path: str, title: str) -> None:
@@ -445,37 +482,44 @@ class AppState:
         from tui_reader.bookmarks.reanchor import planned
 
         keys = {meta.key for meta in metas}
-        finder = ArticleFinder(metas)
-        locator = Locator(finder)
-        stray_keys = [key for key in self.call(lambda s: s.bookmark_keys()) if key not in keys]
-        for i in range(0, len(stray_keys), RECONCILE_CHUNK):
-            chunk = stray_keys[i : i + RECONCILE_CHUNK]
-            heads = self.call(lambda s, c=chunk: s.bookmark_heads(c))  # type: ignore[misc]
-            # Only bookmarks that may be found here, or must now be marked orphaned,
-            # are read whole: a million bookmarks of another corpus cost one light scan.
-            wanted = [
-                h.uid
-                for h in heads
-                if h.status is BookmarkStatus.OK or finder.candidates(h)
-            ]
+        locator = Locator(ArticleFinder(metas))
+        paths = [meta.path for meta in metas]
+        titles = [meta.title for meta in metas if meta.title.strip()]
+        # Only bookmarks that may be found here, or must now be marked orphaned: a
+        # million bookmarks of another corpus cost one SQL scan (in slices of ids),
+        # not a million reads. All of it is background work, in small jobs.
+        low, high = self.call(lambda s: s.bookmark_id_range(), background=True)
+        for first in range(low, high + 1, RECONCILE_SCAN):
+            ids = (first, first + RECONCILE_SCAN - 1)
+            wanted = self.call(
+                lambda s, i=ids: s.bookmarks_to_check(keys, paths, titles, i),  # type: ignore[misc]
+                background=True,
+            )
             for j in range(0, len(wanted), RECONCILE_CHUNK):
                 uids = wanted[j : j + RECONCILE_CHUNK]
-                marks = self.call(lambda s, u=uids: s.bookmarks_by_uid(u))  # type: ignore[misc]
+                marks = self.call(
+                    lambda s, u=uids: s.bookmarks_by_uid(u),  # type: ignore[misc]
+                    background=True,
+                )
                 moves = []
                 for mark in marks.values():
                     found = locator.locate(mark)
                     change = planned(mark, found.article if found.resolution.ok else None)
                     if change is not None:
                         moves.append(change)
-                self.call(lambda s, m=moves: s.set_bookmark_anchors(m))  # type: ignore[misc]
+                self.call(
+                    lambda s, m=moves: s.set_bookmark_anchors(m),  # type: ignore[misc]
+                    background=True,
+                )
+        self.call(lambda s: s.forget_check(), background=True)
         moved: list[tuple[str, str, bool]] = []
-        for row in self.call(lambda s: s.read_states_not_in(keys)):
+        for row in self.call(lambda s: s.read_states_not_in(keys), background=True):
             followed = follow_read_state(row, locator)
             if followed is None:
                 continue
             self.submit(_move_job(followed))
             moved.append((followed.old_key, followed.new_key, followed.read))
-        return Reconciled(self.call(lambda s: s.bookmark_counts()), moved)
+        return Reconciled(self.call(lambda s: s.bookmark_counts(), background=True), moved)
 
 
 def _move_job(followed: Followed) -> Callable[[StateStore], None]:
