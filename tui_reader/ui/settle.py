@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerFailed
 
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
@@ -21,7 +23,9 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause(0.05)
     state = getattr(pilot.app, "store", None)
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        # A failed worker was already shown and logged by the app's handler.
+        with contextlib.suppress(WorkerFailed):
+            await pilot.app.workers.wait_for_complete()
         if isinstance(state, AppState):
             await asyncio.to_thread(state.wait_idle)
         await pilot.pause()
