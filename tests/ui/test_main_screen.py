@@ -183,7 +183,9 @@ async def test_only_web_links_are_opened(
     )
     app = make_app(folder)
     opened: list[str] = []
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr(
+        "tui_reader.ui.screens.main.open_link", lambda url: opened.append(url) or True
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("enter")

@@ -8,6 +8,7 @@ import time
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
@@ -24,10 +25,14 @@ from textual.screen import Screen
 
 from tui_reader import logs
 from tui_reader.articles.sanitize import outside, safe_line, safe_name, safe_text
-from tui_reader.config import save_settings
+from tui_reader.config import SortOrder, save_settings
 from tui_reader.ui.app_config import AppConfig
+from tui_reader.ui.commands import ArticleCommands, BookmarkCommands, KeyCommands
+from tui_reader.ui.messages import SaveSettings
+from tui_reader.ui.ordering import SORT_LABELS
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
+from tui_reader.ui.words import plural
 
 __all__ = ["AppConfig", "ReaderApp", "write_crash_log"]
 
@@ -56,6 +61,7 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "tui-reader"
     HELP_SECTION = "Anywhere"
+    COMMANDS = App.COMMANDS | {KeyCommands, BookmarkCommands, ArticleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+q",
@@ -246,30 +252,100 @@ class ReaderApp(App[None]):
         self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette (ctrl+p): the app's own commands beside Textual's."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Keys", "Show every key of tui-reader (?)", self.action_help)
-        if screen is self.main_screen:
+        """Named commands beside the ones generated from the keys (:mod:`tui_reader.ui.commands`).
+
+        Textual's own "Keys" and "Quit" are left out: the key commands have both.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title not in {"Keys", "Quit"}:
+                yield command
+        yield SystemCommand(
+            "Settings", "Show the settings and where config.toml is", self.action_settings
+        )
+        main = self.main_screen
+        if screen is not main:
+            return
+        for order in SortOrder:
             yield SystemCommand(
-                "Unread only",
-                "Show only unread articles, or all again (u)",
-                self.main_screen.action_toggle_unread_only,
+                f"Sort by {SORT_LABELS[order]}",
+                f"Order the list: {SORT_LABELS[order]} (s cycles)",
+                partial(main.action_sort, order.value),
             )
+        yield SystemCommand(
+            "Filter by source", "Show the articles of one source (F)", main.action_pick_source
+        )
+        if main.source_filter:
             yield SystemCommand(
-                "Skipped files",
-                "List the files that could not be read (S)",
-                self.main_screen.action_show_skipped,
+                "All sources", "Show every source again", partial(main.action_filter_source, "")
             )
-            yield SystemCommand(
-                "Fetch feeds now",
-                "Fetch every feed; new articles come in unread (R)",
-                self.main_screen.action_fetch_feeds,
+        yield SystemCommand(
+            "Fetch feeds now",
+            "Fetch every feed; new articles come in unread (R)",
+            self.main_screen.action_fetch_feeds,
+        )
+        yield SystemCommand(
+            "Feeds",
+            "Your feeds with unread counts; choose one to read it (L)",
+            self.main_screen.action_feed_list,
+        )
+        yield SystemCommand(
+            "Export bookmarks",
+            "Write every bookmark to Markdown or JSON",
+            main.action_export_bookmarks,
+        )
+        yield SystemCommand(
+            "Reindex", "Look for new and changed files and index them now", main.action_reindex
+        )
+
+    def action_settings(self) -> None:
+        """Show the settings screen."""
+        from tui_reader.ui.screens.settings import SettingsScreen
+
+        def edited(changed: bool | None) -> None:
+            if changed:
+                self.reload_settings()
+
+        self.push_screen(SettingsScreen(self.settings, self.config.config_dir), edited)
+
+    def reload_settings(self) -> None:
+        """Read config.toml again (after editing it) and apply what changed."""
+        if self.config.config_dir is None:
+            return
+        from tui_reader.config import load_settings
+        from tui_reader.ui.keymap import keymap_problems, valid_keymap
+
+        loaded = load_settings(self.config.config_dir)
+        for problem in [*loaded.problems, *keymap_problems(loaded.settings.keymap)]:
+            self.notify(problem, severity="warning", timeout=10, markup=False)
+        self.settings = loaded.settings
+        self.set_keymap(valid_keymap(loaded.settings.keymap))
+        if loaded.settings.theme in self.available_themes:
+            self.theme = loaded.settings.theme
+        self.main_screen.apply_settings(loaded.settings)
+        self.notify("Settings reloaded.", markup=False)
+
+    def on_save_settings(self, message: SaveSettings) -> None:
+        """A screen changed a setting: keep it for next time."""
+        self.update_settings(**message.changes)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen and say where; never fail silently (no ~/Downloads?)."""
+        import platformdirs
+
+        folder = Path(path) if path else Path(platformdirs.user_downloads_dir())
+        if not folder.is_dir():
+            folder = self.config.cache_dir / "screenshots"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as err:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {err.strerror or err}",
+                severity="error",
+                markup=False,
             )
-            yield SystemCommand(
-                "Feeds",
-                "Your feeds with unread counts; choose one to read it (L)",
-                self.main_screen.action_feed_list,
-            )
+            return
+        self.notify(f"Screenshot saved: {saved}", markup=False)
 
     async def action_quit(self) -> None:
         """Save the reading position, then quit; warn once if changes cannot be saved.
@@ -293,7 +369,7 @@ class ReaderApp(App[None]):
         self._quit_warned = True
         problem = self.store.save_problem or "the database is busy"
         self.notify(
-            f"{self.store.pending_writes} change(s) are not saved yet ({problem}). "
+            f"{plural(self.store.pending_writes, 'change')} not saved yet ({problem}). "
             "Press q again to quit anyway.",
             severity="error",
             timeout=10,

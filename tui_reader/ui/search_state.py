@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui_reader.ui.words import plural
+
 if TYPE_CHECKING:
     from tui_reader.search.engine import SearchHit, SearchResults
     from tui_reader.search.highlight import TokenMatcher
@@ -57,7 +59,7 @@ class SearchState:
             return ""
         shown = len(results.hits)
         if results.hits:
-            text = f"{results.total:,} matching articles"
+            text = f"{plural(results.total, 'matching article')}"
             if results.total > shown:
                 text += f" (top {shown:,} listed)"
             text += f" · {results.elapsed_ms:.0f} ms"

@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
@@ -25,11 +27,16 @@ from tui_reader.articles.kinds import READ_KINDS
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
 from tui_reader.articles.loader import UnreadableFile, open_article
 from tui_reader.articles.model import Article, ArticleMeta
-from tui_reader.articles.sanitize import safe_name
+from tui_reader.articles.sanitize import safe_name, safe_text
+from tui_reader.config import Settings, SortOrder
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.store.marks import Position
+from tui_reader.ui import ordering
 from tui_reader.ui.app_config import AppConfig
+from tui_reader.ui.browser import open_link
 from tui_reader.ui.feeds import FEED_BINDINGS, FeedsPanel
+from tui_reader.ui.messages import SaveSettings
+from tui_reader.ui.screens.main_bindings import MAIN_BINDINGS
 from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
@@ -37,6 +44,7 @@ from tui_reader.ui.widgets.article_list import ArticleList, RowSnippet
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.search_bar import SearchBar
 from tui_reader.ui.widgets.status_bar import StatusBar
+from tui_reader.ui.words import plural
 from tui_reader.ui.workers import WorkerFailures
 
 if TYPE_CHECKING:
@@ -52,126 +60,21 @@ STATE_WAIT = 0.5
 """How long opening an article waits for its bookmarks and position before it shows
 the text without them (they follow when the database answers: another process may
 hold its lock)."""
+NARROW = 80
+"""Below this many columns the screen shows one pane at a time."""
+
+FILTERED_SEARCH_LIMIT = 500
+"""Ranked results fetched when filters are on, so enough pass them to fill the list."""
+
+LIST_MODES = ("normal", "wide", "hidden")
+
 
 
 class MainScreen(WorkerFailures, Screen[None]):
     """List and reader side by side."""
 
     HELP_SECTION = "Main screen"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", id="main.quit", tooltip="Quit"),
-        Binding(
-            "slash",
-            "focus_search",
-            "Search",
-            id="main.search",
-            tooltip="Search (type without tone marks: ha noi)",
-        ),
-        Binding(
-            "m", "toggle_read", "Read/unread", id="main.toggle_read", tooltip="Toggle read / unread"
-        ),
-        Binding(
-            "u",
-            "toggle_unread_only",
-            "Unread only",
-            id="main.unread_only",
-            tooltip="Show unread articles only (again: show all)",
-        ),
-        Binding(
-            "f",
-            "toggle_bookmarked_only",
-            "Bookmarked",
-            show=False,
-            id="main.bookmarked",
-            tooltip="Show bookmarked articles only (again: show all)",
-        ),
-        Binding(
-            "tab",
-            "switch_pane",
-            "Switch pane",
-            show=False,
-            id="main.switch",
-            tooltip="Switch between the list and the article",
-        ),
-        Binding(
-            "shift+tab",
-            "switch_pane",
-            "Switch pane",
-            show=False,
-            id="main.switch_back",
-            tooltip="Switch between the list and the article",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            show=False,
-            id="main.back",
-            tooltip="Leave the search, back to the full list",
-        ),
-        Binding(
-            "n",
-            "next_match",
-            "Next match",
-            show=False,
-            id="main.next_match",
-            tooltip="Next match in the article",
-        ),
-        Binding(
-            "N",
-            "previous_match",
-            "Previous match",
-            show=False,
-            id="main.previous_match",
-            tooltip="Previous match in the article",
-        ),
-        Binding(
-            "b",
-            "bookmark",
-            "Bookmark",
-            id="main.bookmark",
-            tooltip="Bookmark the current passage (again: remove it)",
-        ),
-        Binding(
-            "a",
-            "note",
-            "Note",
-            id="main.note",
-            tooltip="Add or edit the note on the current passage's bookmark",
-        ),
-        Binding(
-            "y",
-            "copy_passage",
-            "Copy",
-            show=False,
-            id="main.copy",
-            tooltip="Copy the current passage to the clipboard",
-        ),
-        Binding(
-            "B",
-            "bookmarks",
-            "Bookmarks",
-            id="main.bookmarks",
-            tooltip="All bookmarks: filter, open, edit notes, delete, export",
-        ),
-        Binding(
-            "o",
-            "open_source",
-            "Source link",
-            show=False,
-            id="main.open_source",
-            tooltip="Open the article's web link (shown and copied if no browser opens)",
-        ),
-        Binding(
-            "S",
-            "show_skipped",
-            "Skipped files",
-            show=False,
-            id="main.skipped",
-            tooltip="List files that could not be read",
-        ),
-        *FEED_BINDINGS,
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS, *FEED_BINDINGS]
 
     unread_only: var[bool] = var(False)
     """Show only articles not yet read."""
@@ -179,7 +82,23 @@ class MainScreen(WorkerFailures, Screen[None]):
     bookmarked_only: var[bool] = var(False)
     """Show only articles with bookmarks."""
 
+    list_order: var[SortOrder] = var(SortOrder.PATH)
+    """How the list is ordered (saved to config.toml when changed)."""
+
+    source_filter: var[str] = var("")
+    """Show only this source ("": every source)."""
+
+    list_mode: var[str] = var("normal")
+    """The list beside the article: normal width, wide or hidden."""
+
+    narrow: var[bool] = var(False)
+    """Below ``NARROW`` columns: one pane at a time."""
+
+    showing: var[str] = var("list")
+    """In the narrow layout, the pane on screen: "list" or "article"."""
+
     # What the status line shows (bound into StatusBar with data_bind).
+    sort_label: var[str] = var("")
     article_count: var[int] = var(0)
     unread_count: var[int] = var(0)
     skipped_count: var[int] = var(0)
@@ -215,20 +134,26 @@ class MainScreen(WorkerFailures, Screen[None]):
         """The open article's bookmarks by passage index."""
         self.feeds = FeedsPanel(self, config.data_dir)
         """Fetching feeds and the per-feed filter."""
+        self._sorted: tuple[int, int, SortOrder, list[ArticleMeta]] | None = None
+        self.list_order = config.settings.sort
 
     def compose(self) -> ComposeResult:
         store = self.state
         yield Header(show_clock=False)
         with Horizontal(id="panes"):
             with Vertical(id="list-pane"):
-                yield SearchBar(placeholder="/ search: ha noi, hoi nghi thuong dinh…", id="search")
+                yield SearchBar(
+                    placeholder="/ search: ha noi, hoi nghi thuong dinh…",
+                    id="search",
+                    history=load_history(self.config.data_dir),
+                )
                 yield ArticleList(
                     read_keys=store.read_keys_cache,
                     bookmark_counts=store.bookmark_counts_cache,
                     id="articles",
                 )
                 yield Static("", id="list-empty", markup=False)
-            yield ReadingPane(id="reader")
+            yield ReadingPane(id="reader", reading_width=self.config.settings.reading_width)
         yield StatusBar(id="status").data_bind(
             MainScreen.article_count,
             MainScreen.unread_count,
@@ -240,6 +165,8 @@ class MainScreen(WorkerFailures, Screen[None]):
             MainScreen.index_label,
             MainScreen.feeds_label,
             MainScreen.feed_filter,
+            MainScreen.sort_label,
+            MainScreen.source_filter,
             warning=MainScreen.save_warning,
         )
         yield Footer()
@@ -286,6 +213,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             fetch_on_start=settings.feeds_fetch_on_start,
             interval_minutes=settings.feeds_interval,
         )
+        self._apply_layout()
 
     def on_unmount(self) -> None:
         self.stopping.set()
@@ -376,8 +304,18 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.skipped_count = len(listing.skipped)
         self._show_rows()
 
+    def _sorted_rows(self) -> list[ArticleMeta]:
+        """The listing in the chosen order, sorted once per listing and order."""
+        articles = self.listing.articles
+        stamp = (id(articles), len(articles), self.list_order)
+        if self._sorted is None or self._sorted[:3] != stamp:
+            self._sorted = (*stamp, ordering.sort_rows(articles, self.list_order))
+        return self._sorted[3]
+
     def _visible_rows(self) -> list[ArticleMeta]:
-        rows = self.listing.articles
+        rows = self._sorted_rows()
+        if self.source_filter:
+            rows = ordering.from_source(rows, self.source_filter)
         store = self.state
         if self.unread_only:
             read = store.read_keys_cache
@@ -414,7 +352,11 @@ class MainScreen(WorkerFailures, Screen[None]):
         else:
             roots = ", ".join(safe_name(root) for root in self.config.roots)
             skipped = len(self.listing.skipped)
-            note = f" {skipped} file(s) could not be read: press S to see why." if skipped else ""
+            note = (
+                f" {plural(skipped, 'file')} could not be read: press S to see why."
+                if skipped
+                else ""
+            )
             empty.update(f"No articles found in {roots}.\ntui-reader reads {READ_KINDS}.{note}")
 
     def _update_status_counts(self) -> None:
@@ -440,12 +382,181 @@ class MainScreen(WorkerFailures, Screen[None]):
     def action_feed_list(self) -> None:
         """The feeds with their unread counts; choosing one shows only its articles."""
         self.feeds.show_list(self.listing.articles, self.state.read_keys_cache, self.feed_filter)
+    def watch_list_order(self, order: SortOrder) -> None:
+        self.sort_label = "" if order is SortOrder.PATH else ordering.SORT_LABELS[order]
+        if self.is_mounted:
+            self._show_rows()
+
+    def watch_source_filter(self, _value: str) -> None:
+        if self.is_mounted:
+            self._show_rows()
+
+    @property
+    def filtering(self) -> bool:
+        """Whether any filter hides articles from the list (and from search results)."""
+        return (
+            self.unread_only
+            or self.bookmarked_only
+            or bool(self.source_filter)
+            or bool(self.feed_filter)
+        )
+
+    # --- sorting and filtering ---------------------------------------------------------
+
+    def action_sort(self, order: str) -> None:
+        """Sort the list by ``order`` (a :class:`SortOrder` value) and remember it."""
+        self.list_order = SortOrder(order)
+        self.post_message(SaveSettings({"sort": self.list_order}))
+        self.notify(f"Sorted by {ordering.SORT_LABELS[self.list_order]}.", markup=False)
+
+    def action_cycle_sort(self) -> None:
+        self.action_sort(ordering.next_order(self.list_order).value)
+
+    def action_filter_source(self, source: str) -> None:
+        """Show only ``source`` ("" for every source)."""
+        self.source_filter = source
+        if self.search.active:
+            self._start_search(self.search_bar.value)
+
+    def action_pick_source(self) -> None:
+        """Choose a source to show, from the sources in the corpus with their counts."""
+        from textual.command import CommandPalette
+
+        from tui_reader.ui.commands import SourceProvider
+
+        self.app.push_screen(
+            CommandPalette(providers=[SourceProvider], placeholder="Show articles from source…")
+        )
+
+    # --- moving between articles -------------------------------------------------------
+
+    def _position(self) -> int:
+        """Where the reader is in the list: the open article's row, else the cursor."""
+        rows = self.article_list.rows
+        if self.open_meta is not None and self.reader.has_focus:
+            for index, meta in enumerate(rows):
+                if meta.key == self.open_meta.key:
+                    return index
+        return self.article_list.cursor
+
+    def _open_row(self, index: int) -> None:
+        self.article_list.cursor = index
+        self.article_list.action_open()
+
+    def action_next_article(self) -> None:
+        """Open the article after the current one in the list."""
+        index = self._position() + 1
+        if index < len(self.article_list.rows):
+            self._open_row(index)
+        else:
+            self.notify("This is the last article in the list.", markup=False)
+
+    def action_previous_article(self) -> None:
+        """Open the article before the current one in the list."""
+        index = self._position() - 1
+        if index >= 0 and self.article_list.rows:
+            self._open_row(index)
+        else:
+            self.notify("This is the first article in the list.", markup=False)
+
+    def action_next_unread(self) -> None:
+        """Open the next unread article in list order, wrapping to the top once."""
+        rows = self.article_list.rows
+        read = self.state.read_keys_cache
+        start = self._position()
+        for step in range(1, len(rows) + 1):
+            index = (start + step) % len(rows)
+            if rows[index].key not in read and (
+                self.open_meta is None or rows[index].key != self.open_meta.key
+            ):
+                if index <= start:
+                    self.notify("Back at the top of the list.", markup=False)
+                self._open_row(index)
+                return
+        self.notify("No unread articles left in this list.", markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every article the list shows (search results or filtered list) as read."""
+        rows = list(self.article_list.rows)
+        what = f"marked {plural(len(rows), 'article')} read"
+        changed = self.state.set_read_many(rows, True, what)
+        if not changed:
+            self.notify("Everything listed is read already.", markup=False)
+            return
+        self.article_list.refresh_marks()
+        self._update_status_counts()
+        if self.unread_only:
+            self._show_rows()
+        self.notify(f"Marked {plural(changed, 'article')} read.", markup=False)
+
+    @on(ReadingPane.EndReached)
+    def _end_reached(self, _message: ReadingPane.EndReached) -> None:
+        """Space at the end of an article goes on to the next unread one (as in newsboat)."""
+        self.action_next_unread()
+
+    # --- layout ------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.narrow = event.size.width < NARROW
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget is self.reader or self.reader in event.widget.ancestors:
+            self.showing = "article"
+        elif event.widget.id in {"articles", "search"}:
+            self.showing = "list"
+
+    def watch_narrow(self, _value: bool) -> None:
+        self._apply_layout()
+
+    def watch_showing(self, _value: str) -> None:
+        self._apply_layout()
+
+    def watch_list_mode(self, _value: str) -> None:
+        self._apply_layout()
+
+    def action_cycle_list(self) -> None:
+        """Widen the list, hide it, bring it back; in the narrow layout, flip list/article."""
+        if self.narrow:
+            self.action_switch_pane()
+            return
+        self.list_mode = LIST_MODES[(LIST_MODES.index(self.list_mode) + 1) % len(LIST_MODES)]
+        if self.list_mode == "hidden" and not self.reader.has_focus:
+            self.reader.focus()
+        elif self.list_mode == "normal":
+            self.article_list.focus()
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Take new settings (config.toml edited): order, list and reading widths."""
+        self.config = replace(self.config, settings=settings)
+        self.list_order = settings.sort
+        self.reader.reading_width = settings.reading_width
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        if not self.is_mounted:
+            return
+        pane = self.query_one("#list-pane")
+        self.set_class(self.narrow, "-narrow")
+        self.query_one(Footer).compact = self.narrow
+        if self.narrow:
+            pane.display = self.showing == "list"
+            self.reader.display = self.showing != "list"
+            pane.styles.width = "100%"
+            return
+        self.reader.display = True
+        pane.display = self.list_mode != "hidden"
+        width = self.config.settings.list_width
+        if self.list_mode == "wide":
+            width = min(ordering_wide(width), 85)
+        pane.styles.width = f"{width}%"
 
     # --- opening ---------------------------------------------------------------
 
     @on(ArticleList.Opened)
     def _on_opened(self, message: ArticleList.Opened) -> None:
         hit = self.search.hit_at(message.index)
+        if self.search.active:
+            self._remember_search()
         if hit is None:
             self.open_article(message.meta)
         else:
@@ -534,6 +645,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             self._installed_state(known)
         await self.reader.show(
             article,
+            date=ordering.long_date(ordering.meta_date(meta)),
             scroll_y=scroll_y,
             focus_passage=focus_passage,
             bookmarked=set(self.marks),
@@ -551,6 +663,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             )
         self.article_list.refresh_marks()
         self._update_status_counts()
+        self.showing = "article"
         self.reader.focus()
 
     def _installed_state(self, known: ArticleState) -> None:
@@ -713,14 +826,20 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.notify("Passage copied to the clipboard.", markup=False)
 
     def action_switch_pane(self) -> None:
-        if self.article_list.has_focus:
-            self.reader.focus()
-        else:
+        if self.reader.has_focus:
+            if self.list_mode == "hidden":
+                self.list_mode = "normal"
+            self.showing = "list"
             self.article_list.focus()
+        else:
+            self.showing = "article"
+            self.reader.focus()
 
     def action_back(self) -> None:
         """Escape: leave the search (back to the full list), or go back to the list."""
-        if self.search.active or self.search_bar.value:
+        if self.narrow and self.showing == "article":
+            self.showing = "list"
+        elif self.search.active or self.search_bar.value:
             self.search_bar.clear_query()
             self._end_search()
         self.article_list.focus()
@@ -740,10 +859,16 @@ class MainScreen(WorkerFailures, Screen[None]):
 
     @on(SearchBar.Leave)
     def _leave_search(self, _event: SearchBar.Leave) -> None:
+        self._remember_search()
         self.article_list.focus()
+
+    def _remember_search(self) -> None:
+        if self.search_bar.remember(self.search_bar.value):
+            save_history(self.config.data_dir, self.search_bar.history)
 
     @on(SearchBar.Submitted, "#search")
     def _query_submitted(self, _event: SearchBar.Submitted) -> None:
+        self._remember_search()
         if self.search.active and self.article_list.rows:
             self.article_list.focus()
             self.article_list.action_open()
@@ -755,17 +880,25 @@ class MainScreen(WorkerFailures, Screen[None]):
 
     def _start_search(self, query: str) -> None:
         self.search.sequence += 1
-        self._run_search(query, self.search.sequence)
+        allowed = frozenset(m.key for m in self._visible_rows()) if self.filtering else None
+        self._run_search(query, self.search.sequence, allowed)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: str, sequence: int) -> None:
+    def _run_search(self, query: str, sequence: int, allowed: frozenset[str] | None) -> None:
+        """Search in a worker; with filters on, only articles the filters let through."""
         builder = self.builder
         if builder is None:
             self.app.call_from_thread(self._search_waiting, query)
             return
         from tui_reader.search.engine import search
 
-        results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
+        if allowed is None:
+            results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
+        else:
+            # The engine ranks the whole corpus; fetch more and keep what the filters allow.
+            results = search(builder.snapshot(), query, limit=FILTERED_SEARCH_LIMIT)
+            kept = [hit for hit in results.hits if hit.key in allowed]
+            results = replace(results, hits=kept[:SEARCH_LIMIT], total=len(kept))
         self.app.call_from_thread(self._show_results, results, sequence)
 
     def _search_waiting(self, query: str) -> None:
@@ -847,7 +980,7 @@ class MainScreen(WorkerFailures, Screen[None]):
                 self.app.call_from_thread(self._index_progress, done, total)
 
         stats = self.builder.update(files, progress=progress, cancel=self.stopping)
-        self.app.call_from_thread(self._index_done, stats.rebuilt)
+        self.app.call_from_thread(self._index_done, stats.rebuilt, stats.added + stats.changed)
 
     def _index_progress(self, done: int, total: int) -> None:
         self.status.show_progress(done, total)
@@ -860,21 +993,35 @@ class MainScreen(WorkerFailures, Screen[None]):
             self._researched = now
             self._start_search(self.search_bar.value)
 
-    def _index_done(self, rebuilt: str | None) -> None:
+    def _index_done(self, rebuilt: str | None, indexed: int = 0) -> None:
         self.status.show_progress(1, 1)
         self.index_label = ""
         if rebuilt:
             self.notify(f"The search {rebuilt}.", severity="warning", markup=False)
+        elif indexed:
+            self.notify(
+                f"Indexing done: {plural(indexed, 'article')} added to the search.",
+                markup=False,
+            )
         query = self.search_bar.value
         if self.search.active and query.strip():
             self._start_search(query)
 
     def action_open_source(self) -> None:
         url = self.reader.current_url  # the current passage's link, else the article's
-        if url and url.lower().startswith(("http://", "https://")):
-            self.app.open_url(url)
-        else:
+        if not (url and url.lower().startswith(("http://", "https://"))):
             self.notify("This article has no web link.", markup=False)
+            return
+        self.app.copy_to_clipboard(url)
+        shown = safe_text(url)
+        if open_link(url):
+            self.notify(f"Opened in the browser (link copied): {shown}", markup=False)
+        else:
+            self.notify(
+                f"No browser opens here; the link is copied to the clipboard:\n{shown}",
+                timeout=20,
+                markup=False,
+            )
 
     def action_bookmarks(self) -> None:
         """Open the bookmarks screen."""
@@ -894,11 +1041,79 @@ class MainScreen(WorkerFailures, Screen[None]):
                 markup=False,
             )
             return
-        if self.search.active:
-            self.action_back()
+        self._select(meta)
         self.open_article(meta, focus_passage=mark.passage_index, focus_bookmark=mark.uid)
+
+    def _select(self, meta: ArticleMeta) -> None:
+        """Move the list's cursor to ``meta``, leaving a search or filter that hides it."""
+        if self.search.active or self.search_bar.value:
+            self.search_bar.clear_query()
+            self._end_search()
+        if all(row.key != meta.key for row in self.article_list.rows):
+            with self.prevent(SaveSettings):
+                self.unread_only = self.bookmarked_only = False
+                self.source_filter = ""
+            self._show_rows()
+        for index, row in enumerate(self.article_list.rows):
+            if row.key == meta.key:
+                self.article_list.cursor = index
+                break
+
+    def go_to_article(self, meta: ArticleMeta) -> None:
+        """Open ``meta`` with the list moved to it (the palette's article search)."""
+        self._select(meta)
+        self.open_article(meta)
+
+    def action_reindex(self) -> None:
+        """Look at the corpus again now: new and changed files are listed and indexed."""
+        self.notify("Checking the corpus for new and changed files…", markup=False)
+        self.refresh_corpus()
+
+    def action_export_bookmarks(self) -> None:
+        """Open the bookmarks screen with the export dialog."""
+        self.action_bookmarks()
+        self.call_after_refresh(self._export_from_bookmarks)
+
+    def _export_from_bookmarks(self) -> None:
+        from tui_reader.ui.screens.bookmarks import BookmarksScreen
+
+        screen = self.app.screen
+        if isinstance(screen, BookmarksScreen):
+            screen.action_export()
 
     def action_show_skipped(self) -> None:
         from tui_reader.ui.screens.skipped import SkippedScreen
 
         self.app.push_screen(SkippedScreen(self.listing.skipped))
+
+
+def ordering_wide(width: int) -> int:
+    """The wide list: a third more of the screen than the normal width, at least 60%."""
+    return max(60, width + width // 3)
+
+
+HISTORY_FILE = "search-history.json"
+
+
+def load_history(data_dir: Path) -> list[str]:
+    """Past searches (oldest first); a missing or damaged file is an empty history."""
+    import json
+
+    try:
+        data = json.loads((data_dir / HISTORY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [q for q in data if isinstance(q, str)] if isinstance(data, list) else []
+
+
+def save_history(data_dir: Path, history: list[str]) -> None:
+    """Keep the search history for next time; failing to is logged, never raised."""
+    import json
+    import logging
+
+    from tui_reader.config import write_atomically
+
+    try:
+        write_atomically(data_dir / HISTORY_FILE, json.dumps(history, ensure_ascii=False))
+    except OSError as err:
+        logging.getLogger(__name__).warning("could not save the search history: %s", err)

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tui_reader.articles.model import SkippedFile
 from tui_reader.articles.sanitize import safe_line, safe_name
+from tui_reader.ui.words import plural
 
 
 class SkippedScreen(ModalScreen[None]):
@@ -31,7 +32,7 @@ class SkippedScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="skipped-dialog", classes="dialog"):
             yield Static(
-                Text(f"{len(self.skipped):,} file(s) could not be read", style="bold"),
+                Text(f"{plural(len(self.skipped), 'file')} could not be read", style="bold"),
                 classes="dialog-title",
             )
             with VerticalScroll():

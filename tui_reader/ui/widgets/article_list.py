@@ -24,6 +24,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.articles.model import ArticleMeta
+from tui_reader.articles.sanitize import safe_text
+from tui_reader.ui.ordering import meta_date, short_date
+
+DATE_MIN_WIDTH = 56
+"""Narrower lists leave the date out of each row (the title needs the room)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--snippet",
         "article-list--match",
         "article-list--badge",
+        "article-list--date",
     }
 
     DEFAULT_CSS = """
@@ -89,6 +95,7 @@ class ArticleList(ScrollView, can_focus=True):
         & > .article-list--snippet { color: $text-muted; }
         & > .article-list--match { color: $text-warning; text-style: bold underline; }
         & > .article-list--badge { color: $text-warning; }
+        & > .article-list--date { color: $text-muted; }
     }
     """
 
@@ -261,14 +268,18 @@ class ArticleList(ScrollView, can_focus=True):
         count = self.bookmark_counts.get(meta.key, 0)
         if count:
             right.append(f" ★{count}", self._style("badge"))
-        if meta.source:
+        if meta.source and width >= 40:
             source = meta.source if len(meta.source) <= 16 else meta.source[:15] + "…"
-            right.append(f" {source}", self._style("source"))
+            right.append(f" {safe_text(source)}", self._style("source"))
+        if width >= DATE_MIN_WIDTH:
+            date = short_date(meta_date(meta))
+            if date:
+                right.append(f" {date}", self._style("date"))
         right.append(" ")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● " if unread else "  ", marker_style)
         room = max(4, width - 2 - right.cell_len)
-        title = Text(meta.title, style=title_style, no_wrap=True, overflow="ellipsis")
+        title = Text(safe_text(meta.title), style=title_style, no_wrap=True, overflow="ellipsis")
         title.truncate(room, overflow="ellipsis", pad=True)
         text.append_text(title)
         text.append_text(right)

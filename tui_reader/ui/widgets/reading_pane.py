@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui_reader.articles.model import Article, Mark, Passage, PassageKind
-from tui_reader.articles.parse import MAX_PARSE_CHARS
+from tui_reader.articles.parse import MAX_PARSE_CHARS, split_sentences
 from tui_reader.search.analysis import MAX_TOKENS
 
 Span = tuple[int, int]
@@ -57,6 +57,27 @@ class Highlights:
         for index in sorted(self.passages):
             found.extend((index, span) for span in sorted(self.passages[index]))
         return found
+
+
+def full_title(article: Article) -> str:
+    """The title to show above the article: a title cut short for the list is shown whole.
+
+    An article without a title line gets its first sentence, shortened with "…" for
+    the list; the reading pane has room for all of it. Highlight spans stay valid:
+    the shortened title is a prefix of the whole one.
+    """
+    title = article.title
+    if not (article.title_derived and title.endswith("…") and article.passages):
+        return title
+    head = title[:-1]
+    first = " ".join(article.passages[0].text.split())
+    if not first.startswith(head):
+        return title
+    sentences = split_sentences(first)
+    whole = sentences[0] if sentences else first
+    if len(whole) < len(head):
+        return title
+    return whole.rstrip(".") if whole.endswith(".") and not whole.endswith("..") else whole
 
 
 #: How a passage's marks look: emphasis as in the source, links underlined. No link
@@ -148,6 +169,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
     ]
 
     @dataclass
+    class EndReached(Message):
+        """Page down was pressed with the end of the article already on screen."""
+
+        pane: ReadingPane
+
+    @dataclass
     class CursorMoved(Message):
         """The passage cursor moved (e.g. so the app can show the passage's bookmark)."""
 
@@ -156,8 +183,12 @@ class ReadingPane(VerticalScroll, can_focus=True):
 
     MATCH_STYLE = "bold underline yellow"
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, reading_width: int = 84) -> None:
         super().__init__(id=id)
+        self.reading_width = reading_width
+        """The widest line in columns (0: the whole pane)."""
+        self.date = ""
+        """The open article's date, as shown under its title."""
         self.article: Article | None = None
         self.highlights = Highlights()
         self._matches: list[tuple[int | None, Span]] = []
@@ -176,6 +207,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         article: Article,
         *,
         highlights: Highlights | None = None,
+        date: str = "",
         scroll_y: float | None = None,
         focus_passage: int | None = None,
         bookmarked: set[int] | None = None,
@@ -189,6 +221,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         ``scroll_y`` does not show it (the text or the terminal changed meanwhile).
         """
         self.article = article
+        self.date = date
         self.highlights = highlights or Highlights()
         self._matches = self.highlights.ordered()
         # Opened at a search hit: its first match there is the current one, so n moves on.
@@ -206,7 +239,10 @@ class ReadingPane(VerticalScroll, can_focus=True):
             self.cursor = cursor
         restore_cursor = focus_passage is None and self.cursor != 0
         await self.remove_children()
-        await self.mount_all(self._build(article))
+        widgets = self._build(article)
+        for widget in widgets:
+            widget.styles.max_width = self.reading_width or "100%"
+        await self.mount_all(widgets)
         self._mark_passages()
         self.scroll_to(y=0, animate=False, immediate=True)
         if focus_passage is not None:
@@ -309,6 +345,9 @@ class ReadingPane(VerticalScroll, can_focus=True):
         self.scroll_end(animate=False)
 
     def action_page_down(self) -> None:
+        if self.article is not None and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.EndReached(self))
+            return
         self.scroll_page_down(animate=False)
         self.call_after_refresh(self._cursor_to_view)
 
@@ -325,7 +364,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         widgets: list[Static] = [
             Static(
                 styled(
-                    article.title,
+                    full_title(article),
                     self.highlights.title,
                     self.MATCH_STYLE,
                     current_span if current and current[0] is None else None,
@@ -333,7 +372,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
                 classes="article-title",
                 markup=False,
             ),
-            Static(Text(self._meta_line(article)), classes="article-meta", markup=False),
+            Static(Text(self._meta_line(article, self.date)), classes="article-meta", markup=False),
         ]
         # A title made from the lead's first sentence is not shown again above the lead.
         widgets[0].display = not repeats_lead(article)
@@ -353,8 +392,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         return self.article.source_url if self.article is not None else None
 
     @staticmethod
-    def _meta_line(article: Article) -> str:
-        parts = [part for part in (article.byline, article.source_name) if part]
+    def _meta_line(article: Article, date: str = "") -> str:
+        parts = [part for part in (date, article.byline, article.source_name) if part]
         parts.append(f"{article.word_count:,} words")
         parts.append(f"{article.reading_minutes} min read")
         if article.truncated:
@@ -415,5 +454,5 @@ class ReadingPane(VerticalScroll, can_focus=True):
         title = self.query(".article-title").first(Static)
         active_title = current[1] if current and current[0] is None else None
         title.update(
-            styled(self.article.title, self.highlights.title, self.MATCH_STYLE, active_title)
+            styled(full_title(self.article), self.highlights.title, self.MATCH_STYLE, active_title)
         )

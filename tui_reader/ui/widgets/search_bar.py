@@ -23,6 +23,9 @@ from tui_reader.ui.safe import SafeInput
 DEBOUNCE_SECONDS = 0.12
 """A fast typist starts one search per pause, not one per key."""
 
+HISTORY_SIZE = 100
+"""Searches remembered for up/down in the bar."""
+
 
 class SearchBar(SafeInput):
     """A one-line query box above the article list (safe text only, like every box)."""
@@ -30,7 +33,28 @@ class SearchBar(SafeInput):
     HELP_SECTION = "Search bar"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "submit", "Open", show=False, id="search.open", tooltip="Open the first result"
+            "enter",
+            "submit",
+            "Open",
+            show=False,
+            id="search.open",
+            tooltip="Open the first result",
+        ),
+        Binding(
+            "up",
+            "history_back",
+            "Earlier search",
+            show=False,
+            id="search.history_back",
+            tooltip="The previous search from the history",
+        ),
+        Binding(
+            "down",
+            "history_forward",
+            "Later search / results",
+            show=False,
+            id="search.history_forward",
+            tooltip="A later search from the history; past the newest, into the results",
         ),
     ]
 
@@ -53,9 +77,53 @@ class SearchBar(SafeInput):
 
         search_bar: SearchBar
 
-    def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
+    def __init__(
+        self, *, placeholder: str = "", id: str | None = None, history: list[str] | None = None
+    ) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         self._timer: Timer | None = None
+        self.history: list[str] = list(history or [])[-HISTORY_SIZE:]
+        """Past searches, oldest first."""
+        self._browsing: int | None = None
+        self._draft = ""
+
+    def remember(self, query: str) -> bool:
+        """Put ``query`` at the newest end of the history; True when the history changed."""
+        query = " ".join(query.split())
+        self._browsing = None
+        if not query or (self.history and self.history[-1] == query):
+            return False
+        if query in self.history:
+            self.history.remove(query)
+        self.history.append(query)
+        del self.history[:-HISTORY_SIZE]
+        return True
+
+    def action_history_back(self) -> None:
+        if not self.history:
+            return
+        if self._browsing is None:
+            self._draft = self.value
+            self._browsing = len(self.history)
+        self._browsing = max(0, self._browsing - 1)
+        self._show_history()
+
+    def action_history_forward(self) -> None:
+        if self._browsing is None:
+            self.post_message(self.Leave(self))
+            return
+        self._browsing += 1
+        if self._browsing >= len(self.history):
+            self._browsing = None
+            self.value = self._draft
+        else:
+            self._show_history()
+        self.cursor_position = len(self.value)
+
+    def _show_history(self) -> None:
+        assert self._browsing is not None
+        self.value = self.history[self._browsing]
+        self.cursor_position = len(self.value)
 
     def cancel_pending(self) -> None:
         """Drop a query still waiting out the debounce."""
@@ -95,9 +163,6 @@ class SearchBar(SafeInput):
         searching = focused is self
         if event.key == "slash" and not searching and focused is not None:
             self.screen.set_focus(self)
-            return True
-        if searching and event.key == "down":
-            self.post_message(self.Leave(self))
             return True
         if searching and event.is_printable and event.character:
             self.insert_text_at_cursor(event.character)

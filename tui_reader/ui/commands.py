@@ -1,0 +1,185 @@
+"""The command palette (ctrl+p): every action by name, plus bookmarks, articles and sources.
+
+:class:`KeyCommands` is generated from the live bindings of the screen the
+palette was opened on, so every key is also a command and a new binding needs
+no palette code; ``check_action`` gates them as it gates the keys.
+:class:`BookmarkCommands` jumps to a bookmark, :class:`ArticleCommands` opens an
+article by title, and :class:`SourceProvider` picks the source filter. Every
+title shown is sanitized outside text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from tui_reader.articles.model import ArticleMeta
+from tui_reader.articles.sanitize import safe_text
+from tui_reader.ui.bindings import KeyInfo, live_keys
+
+if TYPE_CHECKING:
+    from tui_reader.search.filter import FuzzyFilter
+    from tui_reader.ui.screens.main import MainScreen
+
+ARTICLE_HITS = 30
+"""Most articles listed for one query (35,000 titles fuzzy-matched lazily)."""
+
+Command = tuple[str, Callable[[], object], str]
+
+
+def _enabled(info: KeyInfo) -> bool:
+    node = info.node
+    if node is None:
+        return False
+    name = info.action.rsplit(".", 1)[-1].split("(", 1)[0]
+    try:
+        return node.check_action(name, ()) is True
+    except Exception:  # A check that fails means "not now", never a broken palette.
+        return False
+
+
+async def _run(info: KeyInfo) -> None:
+    assert info.node is not None
+    await info.node.app.run_action(info.action, info.node)
+
+
+class KeyCommands(Provider):
+    """One command per key binding of the current screen (and the app's)."""
+
+    def _commands(self) -> Iterator[Command]:
+        seen: set[str] = set()
+        for info in live_keys(self.screen):
+            name = info.description
+            if info.id in seen or name in seen or not _enabled(info):
+                continue
+            seen.update({info.id, name})
+            yield name, partial(_run, info), f"{info.help} ({info.label})"
+
+    async def discover(self) -> Hits:
+        for name, run, help_text in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_text in self._commands():
+            score = max(matcher.match(name), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
+
+
+def _main_screen(provider: Provider) -> MainScreen | None:
+    from tui_reader.ui.screens.main import MainScreen
+
+    for screen in reversed(provider.app.screen_stack):
+        if isinstance(screen, MainScreen):
+            return screen
+    return None
+
+
+class BookmarkCommands(Provider):
+    """Jump to a bookmark: its article opens with the passage current."""
+
+    async def search(self, query: str) -> Hits:
+        main = _main_screen(self)
+        if main is None or not query.strip():
+            return
+        matcher = self.matcher(query)
+        for mark in main.state.bookmarks():
+            text = safe_text(f"{mark.title} — {mark.quote[:80]}")
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    partial(main.open_bookmark, mark),
+                    text=text,
+                    help="Bookmark" + (f": {safe_text(mark.note)}" if mark.note else ""),
+                )
+
+
+class ArticleCommands(Provider):
+    """Open an article by its title (the list moves to it)."""
+
+    async def search(self, query: str) -> Hits:
+        main = _main_screen(self)
+        if main is None or len(query.strip()) < 2:
+            return
+        metas = main.listing.articles
+        found = _title_filter(metas).filter(query, limit=ARTICLE_HITS)
+        for rank, match in enumerate(found):
+            meta = metas[match.index]
+            title = safe_text(meta.title)
+            yield Hit(
+                1.0 - rank / (ARTICLE_HITS * 2),
+                matcher_highlight(self, query, title),
+                partial(main.go_to_article, meta),
+                text=title,
+                help=f"Article{' · ' + safe_text(meta.source) if meta.source else ''}",
+            )
+
+
+def matcher_highlight(provider: Provider, query: str, text: str) -> Content:
+    """The palette's own highlight of ``query`` in ``text`` (plain text, never markup)."""
+    return provider.matcher(query).highlight(text)
+
+
+_TITLES: tuple[int, int, FuzzyFilter] | None = None
+
+
+def _title_filter(metas: Sequence[ArticleMeta]) -> FuzzyFilter:
+    """One title matcher per listing: tokenizing 35,000 titles once, not per keystroke."""
+    global _TITLES
+    from tui_reader.search.filter import FuzzyFilter
+
+    if _TITLES is None or _TITLES[:2] != (id(metas), len(metas)):
+        _TITLES = (id(metas), len(metas), FuzzyFilter([meta.title for meta in metas]))
+    return _TITLES[2]
+
+
+class SourceProvider(Provider):
+    """Pick the source the list shows (or every source)."""
+
+    def _choices(self) -> list[tuple[str, str, int]]:
+        from tui_reader.ui import ordering
+
+        main = _main_screen(self)
+        if main is None:
+            return []
+        total = len(main.listing.articles)
+        choices = [("All sources", "", total)]
+        choices += [
+            (safe_text(name), name, count)
+            for name, count in ordering.sources(main.listing.articles)
+        ]
+        return choices
+
+    def _hit(self, label: str, source: str, count: int) -> Callable[[], None]:
+        main = _main_screen(self)
+        assert main is not None
+        return partial(main.action_filter_source, source)
+
+    async def discover(self) -> Hits:
+        from tui_reader.ui.words import plural
+
+        for label, source, count in self._choices():
+            yield DiscoveryHit(
+                label, self._hit(label, source, count), help=plural(count, "article")
+            )
+
+    async def search(self, query: str) -> Hits:
+        from tui_reader.ui.words import plural
+
+        matcher = self.matcher(query)
+        for label, source, count in self._choices():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    self._hit(label, source, count),
+                    help=plural(count, "article"),
+                )

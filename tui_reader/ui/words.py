@@ -1,0 +1,9 @@
+"""Counting words for people: "1 article", "2 articles", never "1 article(s)"."""
+
+from __future__ import annotations
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 article``, ``2 articles``, ``1,234 articles``; ``many`` for irregular words."""
+    word = one if count == 1 else (many or f"{one}s")
+    return f"{count:,} {word}"
