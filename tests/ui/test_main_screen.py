@@ -126,7 +126,7 @@ async def test_empty_folder_says_so(make_app: MakeApp, tmp_path: Path) -> None:
         # It says which kinds are read, and that the two files it saw were passed over.
         for kind in (".txt", ".md", ".html", ".json", ".jsonl"):
             assert kind in message
-        assert "2 file(s) could not be read" in message
+        assert "2 files could not be read" in message
 
 
 async def test_unreadable_files_are_counted_and_listed(make_app: MakeApp, corpus: Path) -> None:

@@ -27,16 +27,15 @@ NO_SOURCE = "(no source)"
 
 
 def meta_date(meta: ArticleMeta) -> str:
-    """The article's date as a sortable ISO string: published if known, else the file's mtime.
+    """The article's date as a sortable ISO string ("" when unknown).
 
-    The listing gives the published date as an ISO 8601 string (``date``) once
-    the articles room provides it; until then, and for articles without one,
-    the modification time stands in (as the issue asks).
+    The listing gives the published date (or the file's mtime) as ISO 8601; an
+    older listing cache without dates falls back to the mtime of a whole file
+    (a record inside a dump has a checksum there, not a time).
     """
-    published = getattr(meta, "date", None)
-    if isinstance(published, str) and published:
-        return published
-    if meta.mtime_ns > 0:
+    if meta.date:
+        return meta.date
+    if meta.offset == -1 and meta.mtime_ns > 0:
         return datetime.fromtimestamp(meta.mtime_ns / 1e9, UTC).isoformat(timespec="seconds")
     return ""
 
