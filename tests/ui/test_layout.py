@@ -163,3 +163,14 @@ async def test_counts_say_one_article_not_one_articles(make_app: MakeApp, tmp_pa
         await settle(pilot)
         text = str(main_screen(pilot).status.query_one("#status-text").render())
         assert text.startswith("1 article ·"), text
+
+
+async def test_long_indexing_is_announced_when_done(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui_reader.ui.screens.main.INDEXING_NOTICE_SECONDS", -1.0)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Indexing done: 2 articles added to the search." in messages, messages

@@ -107,6 +107,9 @@ async def _skipped(pilot: Pilot[Any]) -> None:
 async def _settings(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     pilot.app.action_settings()  # type: ignore[attr-defined]
+    await pilot.pause()
+    # The config dir is a fresh temp dir each run: show a fixed path.
+    pilot.app.screen.query_one("#settings-file").update("File: ~/.config/tui-reader/config.toml")  # type: ignore[attr-defined]
     await _quiet(pilot)
 
 
@@ -154,6 +157,8 @@ SCREENS: dict[str, Steps] = {
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("tui_reader.store.db.utc_now", lambda: "2026-02-27T08:30:00.000+00:00")
+    # How long indexing takes depends on the machine's load: never announce it in a picture.
+    monkeypatch.setattr("tui_reader.ui.screens.main.INDEXING_NOTICE_SECONDS", float("inf"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -68,6 +68,9 @@ FILTERED_SEARCH_LIMIT = 500
 
 LIST_MODES = ("normal", "wide", "hidden")
 
+INDEXING_NOTICE_SECONDS = 2.0
+"""Indexing that took longer than this is announced when it finishes."""
+
 
 
 class MainScreen(WorkerFailures, Screen[None]):
@@ -979,8 +982,12 @@ class MainScreen(WorkerFailures, Screen[None]):
                 last = now
                 self.app.call_from_thread(self._index_progress, done, total)
 
+        started = time.monotonic()
         stats = self.builder.update(files, progress=progress, cancel=self.stopping)
-        self.app.call_from_thread(self._index_done, stats.rebuilt, stats.added + stats.changed)
+        # Announce only indexing the reader could have waited for, not a few new files.
+        long = time.monotonic() - started > INDEXING_NOTICE_SECONDS
+        indexed = stats.added + stats.changed if long else 0
+        self.app.call_from_thread(self._index_done, stats.rebuilt, indexed)
 
     def _index_progress(self, done: int, total: int) -> None:
         self.status.show_progress(done, total)

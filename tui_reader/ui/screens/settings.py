@@ -56,7 +56,7 @@ class SettingsScreen(ModalScreen[bool]):
         with Vertical(id="settings-dialog", classes="dialog"):
             yield Static("Settings", classes="dialog-title", markup=False)
             with VerticalScroll(id="settings-scroll"):
-                yield Static(Text(f"File: {where}"), markup=False)
+                yield Static(Text(f"File: {where}"), id="settings-file", markup=False)
                 yield Static(settings_table(self.settings), id="settings-values")
             yield Static(
                 "e to edit config.toml ($EDITOR) · Escape to close · "
