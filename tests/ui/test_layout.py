@@ -141,7 +141,16 @@ async def test_q_closes_screens_and_only_quits_on_the_main_screen(make_app: Make
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        for key in ("B", "question_mark", "S"):
+        # B types into its filter (q is a letter there): q never quits, Escape closes it.
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and app.screen is not app.main_screen
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        for key in ("question_mark", "S"):
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is not app.main_screen

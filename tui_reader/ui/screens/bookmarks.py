@@ -39,6 +39,7 @@ from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.store.state import StateStore
 from tui_reader.ui.safe import SafeInput
 from tui_reader.ui.state import AppState, BookmarkChange, StateEvent
+from tui_reader.ui.words import plural
 from tui_reader.ui.workers import WorkerFailures
 
 QUOTE_CHARS = 220
@@ -351,9 +352,10 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
 
     def _update_status(self) -> None:
         if self.totals_known:
-            status = f"{self.total:,} bookmark(s)"
+            status = plural(self.total, "bookmark")
         else:
-            status = f"{len(self.shown):,}{'' if self.complete else '+'} bookmark(s), counting…"
+            shown = plural(len(self.shown), "bookmark")
+            status = f"{shown}{'' if self.complete else '+'}, counting…"
         if self.filter_query:
             scanned = "" if self.complete else f" (filtering… {self._checked:,} checked)"
             more = (
@@ -539,7 +541,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
             return
         kind = "JSON" if as_json else "Markdown"
         self.app.call_from_thread(
-            self.notify, f"Exported {len(marks):,} bookmark(s) as {kind} to {safe_name(path)}"
+            self.notify, f"Exported {plural(len(marks), 'bookmark')} as {kind} to {safe_name(path)}"
         )
 
     def worker_failed(self, group: str, what: str) -> None:

@@ -72,7 +72,6 @@ INDEXING_NOTICE_SECONDS = 2.0
 """Indexing that took longer than this is announced when it finishes."""
 
 
-
 class MainScreen(WorkerFailures, Screen[None]):
     """List and reader side by side."""
 
@@ -677,7 +676,7 @@ class MainScreen(WorkerFailures, Screen[None]):
                 self.state.bookmark_counts_cache.pop(key, None)
         if known.orphaned:
             self.notify(
-                f"{len(known.orphaned)} bookmark(s) no longer match any passage of this "
+                f"{plural(len(known.orphaned), 'bookmark')} no longer match any passage of this "
                 "article; they are kept as orphaned (press B to see them).",
                 severity="warning",
                 markup=False,
