@@ -538,6 +538,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         if not self.is_mounted:
             return
         pane = self.query_one("#list-pane")
+        self.narrow = self.app.size.width < NARROW
         self.set_class(self.narrow, "-narrow")
         self.query_one(Footer).compact = self.narrow
         if self.narrow:
