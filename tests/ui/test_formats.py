@@ -123,10 +123,14 @@ async def test_search_finds_a_json_record_and_a_markdown_section(
         assert passage is not None and passage.text == "Ý kiến đại biểu"
 
 
-async def test_o_opens_the_link_of_the_current_passage(make_app: MakeApp, mixed: Path) -> None:
+async def test_o_opens_the_link_of_the_current_passage(
+    make_app: MakeApp, mixed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(mixed)
     opened: list[str] = []
-    app.open_url = lambda url, **_kw: opened.append(url)  # type: ignore[method-assign]
+    monkeypatch.setattr(
+        "tui_reader.ui.screens.main.open_link", lambda url: opened.append(url) or True
+    )
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main_screen(pilot)
