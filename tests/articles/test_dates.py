@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,15 +103,14 @@ def test_year_inference_on_the_baomoi_corpus() -> None:
     corpus = os.environ.get("TUI_READER_TEST_CORPUS")
     if not corpus or not Path(corpus).is_dir():
         pytest.skip("set TUI_READER_TEST_CORPUS to the unpacked baomoi-35k folder")
-    years = re.compile(r"(?:19|20)\d\d")
     right = total = 0
     for name in sorted(os.listdir(corpus))[::3]:
         path = Path(corpus) / name
         text = path.read_text(encoding="utf-8")
         lines = text.split("\n")
         head = "\n".join(lines[:2]) + "\n" + (lines[2][:1200] if len(lines) > 2 else "")
-        match = dates._DATELINE.search(head)
-        if match is None or match["year"] or not years.search(text[:20000]):
+        match = dates.dateline(head)
+        if match is None or match["year"] or not dates._NAMED_YEAR.search(text, 0, 20000):
             continue
         found = dates.text_date(head, text, path.stat().st_mtime_ns)
         total += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -238,3 +239,31 @@ def test_fields_from_the_command_line_and_config(
     assert [h["title"] for h in hits] == ["Tiêu đề riêng"]
     assert main([*args, "--fields", "headline"]) == 2
     assert "--fields: 'headline' is not FIELD=NAME" in capsys.readouterr().err
+
+
+def test_a_big_dump_is_listed_in_ranges_the_same_as_in_one_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    lines = []
+    for i in range(3000):
+        if i % 500 == 7:
+            lines.append("{broken")
+        elif i % 700 == 3:
+            lines.append("")
+        else:
+            body = f"Bản tin số {i}. " + "Nội dung dài. " * (i % 40)
+            lines.append(json.dumps({"title": f"Bài {i}", "text": body}, ensure_ascii=False))
+    (folder / "big.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole = refresh_listing(tmp_path / "c1", [folder])
+    monkeypatch.setattr(records, "RANGE_BYTES", 4096)  # many ranges, several workers
+    ranged = refresh_listing(tmp_path / "c2", [folder])
+    assert ranged.articles == whole.articles
+    assert [s.path for s in ranged.skipped] == [s.path for s in whole.skipped]
+    assert len(whole.articles) == 3000 - 6 - 5
+    spans = records.line_ranges(
+        str(folder / "big.jsonl"), (folder / "big.jsonl").stat().st_size, 4096
+    )
+    assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert len(spans) > 20  # the listing above used these ranges

@@ -144,19 +144,31 @@ def _checked(dated: Dated) -> Dated | None:
 
 # --- datelines in text ---------------------------------------------------------------
 
-_TIME_WORDS = r"(?:[Nn]gày|[Ss]áng|[Tt]rưa|[Cc]hiều|[Tt]ối|[Đđ]êm|[Hh]ôm|[Rr]ạng sáng|[Đđ]ầu giờ)"
-# "ngày 6/2", "Sáng 6/2", "Chiều nay (6/2)", "ngày 27-28/2", "ngày 6/2/2017",
-# "ngày 6 tháng 2 năm 2017".
-_DATELINE = re.compile(
-    _TIME_WORDS + r"(?:\s+(?:nay|qua|mai|hôm qua|hôm nay))?\s*(?:\(\s*)?(?:ngày\s*)?"
-    r"(?P<day>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s*"
+# A day and month: "6/2", "27-28/2", "6/2/2017", "6 tháng 2 năm 2017" ...
+_DAY_MONTH = re.compile(
+    r"(?<![\d/.])(?P<day>\d{1,2})(?:\s*[-–]\s*\d{1,2})?\s*"
     r"(?:/\s*(?P<month>\d{1,2})(?:\s*/\s*(?P<year>(?:19|20)\d{2}))?"
     r"|\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>(?:19|20)\d{2}))?)"
     r"(?![\d/])"
 )
-_FULL_DATE = re.compile(r"(?<![\d/])\d{1,2}\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})(?!\d)")
-_MONTH_YEAR = re.compile(r"(?:tháng|Tháng)\s+(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?!\d)")
-_YEAR = re.compile(r"(?:năm|Năm)\s+((?:19|20)\d{2})(?!\d)")
+# ... right after a word that makes it a dateline: "ngày 6/2", "Sáng 6/2", "Chiều nay (6/2)".
+_DATELINE_CONTEXT = re.compile(
+    r"(?:[Nn]gày|[Ss]áng|[Tt]rưa|[Cc]hiều|[Tt]ối|[Đđ]êm|[Hh]ôm|[Rr]ạng sáng|[Đđ]ầu giờ)"
+    r"(?:\s+(?:nay|qua|mai|hôm qua|hôm nay))?\s*(?:\(\s*)?(?:ngày\s*)?$"
+)
+# Years the text names: in a full date, a month ("tháng 6/2018") or "năm 2018".
+_NAMED_YEAR = re.compile(
+    r"(?:(?<![\d/])\d{1,2}\s*/\s*\d{1,2}\s*/\s*|[Tt]háng\s+\d{1,2}\s*[/.-]\s*|[Nn]ăm\s+)"
+    r"((?:19|20)\d{2})(?!\d)"
+)
+
+
+def dateline(head: str) -> re.Match[str] | None:
+    """The first day-and-month in ``head`` that a dateline word introduces."""
+    for match in _DAY_MONTH.finditer(head):
+        if _DATELINE_CONTEXT.search(head, max(0, match.start() - 30), match.start()):
+            return match
+    return None
 
 
 def text_date(head: str, text: str, mtime_ns: int) -> Dated | None:
@@ -166,7 +178,7 @@ def text_date(head: str, text: str, mtime_ns: int) -> Dated | None:
     ``text`` is the whole article, searched for years when the dateline has none;
     ``mtime_ns`` is the file's mtime, the latest the article can be from.
     """
-    match = _DATELINE.search(head)
+    match = dateline(head)
     if match is None:
         return None
     day = int(match["day"])
@@ -197,10 +209,7 @@ def _infer_year(day: int, month: int, text: str, saved: date) -> date | None:
     year or the one before, it is that year. With no year in the text, the file's
     year. The day never falls after the file's mtime.
     """
-    sample = text[:_YEAR_SAMPLE]
-    years = [int(y) for _m, y in _FULL_DATE.findall(sample)]
-    years += [int(y) for _m, y in _MONTH_YEAR.findall(sample)]
-    years += [int(y) for y in _YEAR.findall(sample)]
+    years = [int(y) for y in _NAMED_YEAR.findall(text, 0, _YEAR_SAMPLE)]
     known = [year for year in years if year <= saved.year]
     if not known:
         year = saved.year

@@ -199,11 +199,37 @@ def _read_all(todo: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
 
 
 def _read_records(containers: list[FileEntry], batch_size: int) -> Iterator[_Chunk]:
-    """The rows of files of records, in batches, with broken records as skips."""
-    from tui_reader.articles.records import list_records
+    """The rows of files of records, in batches, with broken records as skips.
+
+    A big JSON Lines file is cut into ranges of whole lines that worker processes
+    summarize side by side (in order); others are read here, streamed.
+    """
+    from tui_reader.articles import records
+    from tui_reader.articles.kinds import Kind
 
     for entry in containers:
-        yield from list_records(entry, batch_size)
+        big = kind_of(entry.path) is Kind.JSON_LINES and entry.size > 2 * records.RANGE_BYTES
+        if not big:
+            yield from records.list_records(entry, batch_size)
+            continue
+        ranges = records.line_ranges(entry.path, entry.size)
+        jobs = [(entry.path, entry.mtime_ns, *r) for r in ranges]
+        done = 0
+        try:
+            with worker_pool(max(1, min(os.cpu_count() or 1, 4))) as pool:
+                for chunk in pool.map(_list_range, jobs):
+                    done += 1
+                    yield chunk
+        except (OSError, ValueError, BrokenProcessPool) as err:
+            log.warning("listing workers unavailable (%s); reading in this thread", err)
+            yield from map(_list_range, jobs[done:])
+
+
+def _list_range(job: tuple[str, int, int, int, int]) -> _Chunk:
+    """One worker's share of a big JSON Lines file (module level: it is pickled)."""
+    from tui_reader.articles.records import list_range
+
+    return list_range(*job)
 
 
 def _container_of(path: str) -> str:

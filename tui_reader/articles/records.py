@@ -75,11 +75,15 @@ class _Span:
     data: bytes | None = None  # the record's bytes, when the scan already has them
 
 
-def _lines(handle: IO[bytes]) -> Iterator[_Span | tuple[int, int, str]]:
-    """Each non-blank line as a span, or ``(number, offset, reason)`` for one too long."""
-    offset = 0
-    number = 0
-    while True:
+def _lines(
+    handle: IO[bytes], offset: int = 0, number: int = 0, end: int = -1
+) -> Iterator[_Span | tuple[int, int, str]]:
+    """Each non-blank line as a span, or ``(number, offset, reason)`` for one too long.
+
+    ``handle`` is positioned at ``offset``, the start of line ``number + 1``; lines
+    starting at or after ``end`` (when given) are left to another reader.
+    """
+    while end < 0 or offset < end:
         line = handle.readline(MAX_RECORD_BYTES + 1)
         if not line:
             return
@@ -216,24 +220,13 @@ def list_records(entry: FileEntry, batch_size: int = 500) -> Iterator[_Chunk]:
         skips: list[_Skip] = []
         try:
             for span in _spans(entry.path, handle):
-                if isinstance(span, tuple):
-                    number, _offset, reason = span
-                    skips.append((record_path(entry.path, number), -1, -1, reason))
-                    continue
-                data = span.data
-                if data is None:  # an array element: read it beside the scan
-                    reader.seek(span.offset)
-                    data = reader.read(span.length)
-                path = record_path(entry.path, span.number)
-                try:
-                    record = _decode(data, span.number)
-                    found = _summary(record, mapping, entry.mtime_ns)
-                except UnreadableFile as err:
-                    skips.append((path, -1, -1, err.reason))
-                    continue
-                version = version_of(data, signature)
-                rows.append((path, found.key, found.title, found.source, span.length, version,
-                             found.date, found.date_from, span.offset))  # fmt: skip
+                data = None
+                if isinstance(span, _Span):
+                    data = span.data
+                    if data is None:  # an array element: read it beside the scan
+                        reader.seek(span.offset)
+                        data = reader.read(span.length)
+                _add(entry.path, entry.mtime_ns, span, data, mapping, signature, rows, skips)
                 if len(rows) >= batch_size:
                     yield rows, skips
                     rows, skips = [], []
@@ -244,6 +237,83 @@ def list_records(entry: FileEntry, batch_size: int = 500) -> Iterator[_Chunk]:
         if not rows and not skips:
             skips.append((entry.path, entry.size, entry.mtime_ns, "no records in this file"))
         yield rows, skips
+
+
+#: JSON Lines files bigger than this are listed in ranges by several processes.
+RANGE_BYTES = 4 * 1024 * 1024
+
+
+def line_ranges(path: str, size: int, target: int = 0) -> list[tuple[int, int, int]]:
+    """``(start, end, lines before start)`` ranges of whole lines, about ``target`` bytes each.
+
+    One quick pass counting newlines (no parsing), so workers can number their lines.
+    """
+    target = target or RANGE_BYTES
+    ranges: list[tuple[int, int, int]] = []
+    start = 0
+    lines = 0
+    with open(path, "rb") as handle:
+        while start < size:
+            handle.seek(start)
+            chunk = handle.read(target)
+            if not chunk:
+                break
+            cut = len(chunk)
+            if len(chunk) == target:
+                cut = chunk.rfind(b"\n") + 1
+                while cut == 0:  # one line longer than the range: extend to its end
+                    more = handle.read(target)
+                    newline = more.find(b"\n")
+                    chunk += more if newline < 0 else more[: newline + 1]
+                    cut = len(chunk) if (newline >= 0 or not more) else 0
+            ranges.append((start, start + cut, lines))
+            lines += chunk.count(b"\n", 0, cut)
+            start += cut
+    return ranges
+
+
+def list_range(path: str, mtime_ns: int, start: int, end: int, before: int) -> _Chunk:
+    """The rows and skips of the lines of a JSON Lines file in ``[start, end)`` (a worker's
+    share); ``before`` is the number of lines before ``start``."""
+    signature = fields.signature()
+    mapping = fields.current_fields()
+    rows: list[_Row] = []
+    skips: list[_Skip] = []
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(start)
+            for span in _lines(handle, start, before, end):
+                _add(path, mtime_ns, span, span.data if isinstance(span, _Span) else None,
+                     mapping, signature, rows, skips)  # fmt: skip
+    except OSError as err:
+        skips.append((path, -1, -1, _os_reason(err)))
+    return rows, skips
+
+
+def _add(
+    path: str,
+    mtime_ns: int,
+    span: _Span | tuple[int, int, str],
+    data: bytes | None,
+    mapping: dict[str, str],
+    signature: str,
+    rows: list[_Row],
+    skips: list[_Skip],
+) -> None:
+    """Summarize one record into ``rows``, or say in ``skips`` why it is not an article."""
+    if isinstance(span, tuple):
+        skips.append((record_path(path, span[0]), -1, -1, span[2]))
+        return
+    assert data is not None
+    where = record_path(path, span.number)
+    try:
+        found = _summary(_decode(data, span.number), mapping, mtime_ns)
+    except UnreadableFile as err:
+        skips.append((where, -1, -1, err.reason))
+        return
+    version = version_of(data, signature)
+    rows.append((where, found.key, found.title, found.source, span.length, version,
+                 found.date, found.date_from, span.offset))  # fmt: skip
 
 
 def _single_object(entry: FileEntry, handle: IO[bytes]) -> _Chunk | None:
