@@ -117,25 +117,9 @@ class PassageView(Static):
 
     ``-current`` marks the passage cursor and ``-bookmarked`` a bookmarked
     passage (a margin mark in the stylesheet). Headings also get their level
-    (``-h2`` ... ``-h6``). The defaults below use theme variables only, so they
-    keep their contrast in every theme; the app stylesheet may refine them.
+    (``-h2`` ... ``-h6``), styled in the app's stylesheet with theme variables.
     """
 
-    DEFAULT_CSS = """
-    PassageView.-heading {
-        text-style: bold;
-        color: $text-primary;
-        margin-top: 1;
-        margin-bottom: 0;
-    }
-    PassageView.-heading.-h2 { text-style: bold underline; }
-    PassageView.-heading.-h4, PassageView.-heading.-h5, PassageView.-heading.-h6 {
-        text-style: bold italic;
-    }
-    PassageView.-item { margin-bottom: 0; padding-left: 2; }
-    PassageView.-quote { padding-left: 3; text-style: italic; }
-    PassageView.-code { padding-left: 2; background: $boost; }
-    """
 
     @dataclass
     class Clicked(Message):
