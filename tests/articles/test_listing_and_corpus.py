@@ -151,3 +151,18 @@ def test_scan_handles_very_deep_nesting(tmp_path: Path) -> None:
         while folder != str(deep):
             os.rmdir(folder)
             folder = os.path.dirname(folder)
+
+
+def test_an_unchanged_corpus_is_not_written_again_and_removals_are_seen(
+    corpus: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = refresh_listing(cache, [corpus])
+    (saved,) = (cache / "listings").iterdir()
+    stamp = saved.stat().st_mtime_ns
+    again = refresh_listing(cache, [corpus])
+    assert again.articles == first.articles and saved.stat().st_mtime_ns == stamp
+    (corpus / "b" / "deeper" / "copy.TXT").unlink()
+    assert len(refresh_listing(cache, [corpus]).articles) == len(first.articles) - 1
+    (corpus / "b" / "scan.pdf").write_bytes(b"%PDF-1.4")
+    assert "scan.pdf" in {s.path.name for s in refresh_listing(cache, [corpus]).skipped}

@@ -289,6 +289,18 @@ def refresh_listing(
             skips.append(skip)
             continue
         todo.append(entry)
+    if (
+        loaded is not None
+        and not todo
+        and not todo_records
+        and _same_corpus(loaded, rows, skips, kept_containers)
+    ):
+        # Nothing changed: the cached rows, in their order, without sorting or saving.
+        return Listing(
+            articles=list(map(_meta, loaded[0])),
+            skipped=[SkippedFile(Path(s[0]), s[3]) for s in loaded[1]],
+            missing=list(scan.missing),
+        )
     if kept_containers:
         rows.extend(row for row in known.values() if _container_of(row[0]) in kept_containers)
         skips.extend(s for s in known_skips.values() if _container_of(s[0]) in kept_containers)
@@ -310,6 +322,28 @@ def refresh_listing(
         skipped=[SkippedFile(Path(s[0]), s[3]) for s in skips],
         missing=list(scan.missing),
     )
+
+
+def _same_corpus(
+    loaded: tuple[list[_Row], list[_Skip], list[_Container]],
+    rows: list[_Row],
+    skips: list[_Skip],
+    kept_containers: set[str],
+) -> bool:
+    """Whether a scan in which every file matched the cache leaves the listing as cached.
+
+    ``rows``/``skips`` are the whole files' reused entries and this scan's skips; the
+    files of records were all unchanged (``kept_containers``). The same counts and
+    skips mean no file was removed or newly passed over.
+    """
+    cached_rows, cached_skips, containers = loaded
+    if {c[0] for c in containers} != kept_containers:
+        return False
+    whole = sum(1 for row in cached_rows if _container_of(row[0]) not in kept_containers)
+    if whole != len(rows):
+        return False
+    kept_skips = [s for s in cached_skips if _container_of(s[0]) in kept_containers]
+    return set(skips) | set(kept_skips) == set(cached_skips)
 
 
 def _order_key(path: str, order: dict[str, int]) -> tuple[int, int]:
