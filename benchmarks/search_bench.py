@@ -1,43 +1,45 @@
-"""Search quality and speed: tui-reader against SQLite FTS5 on the real corpus.
+"""Search quality and speed: tui-reader against SQLite FTS5 and Tantivy on the real corpus.
 
 Run by hand (never a timed test)::
 
-    python benchmarks/search_bench.py                       # 35k corpus, seed 1
-    python benchmarks/search_bench.py --seed 2              # a held-out query set
-    python benchmarks/search_bench.py --replicate 10        # 350k (hard-linked copies)
-    python benchmarks/search_bench.py --no-words            # syllables only, no pyvi words
+    pip install -e '.[bench]'                                # tantivy
+    python benchmarks/search_bench.py                        # 35k corpus, seed 1, fresh builds
+    python benchmarks/search_bench.py --seed 2               # a held-out query set
+    python benchmarks/search_bench.py --reuse --queries 30 --kinds keywords,joined
+                                                             # quick: cached indexes, a subset
+    python benchmarks/search_bench.py --replicate 10         # 350k (hard-linked copies)
+    python benchmarks/search_bench.py --no-words             # syllables only, no pyvi words
 
-Known-item queries (see ``_bench_queries``) are run through both engines with
-limit 10. Reported per query kind: hit@10 (a relevant article in the top 10),
-MRR@10 and p50/p95 latency of the in-process search call (tui-reader: the
-whole ``search()`` including snippets; FTS5: phrase query, then an AND query
-when the phrase finds fewer than 10). Also: index build time (cold, in a
-fresh cache; warm: loading it again and confirming the corpus is unchanged)
-and peak RSS (build: the largest process; search: this process).
-
-FTS5 gets the same folded query words and a prefix match on the last word.
-Its ``unicode61 remove_diacritics 2`` tokenizer does not fold ``đ`` (a letter,
-not a diacritic), so the FTS5 text has ``đ/Đ`` replaced by ``d/D`` beforehand;
-without that it would miss every word with ``đ``.
+Known-item queries of nine kinds (see ``_bench_queries``), typed folded, are run
+through the three engines with limit 10. Reported per kind: hit@10 (a relevant
+article in the top 10), MRR@10 and p50/p95 latency of one in-process search call
+(tui-reader: ``search()``; FTS5 and Tantivy: see ``_baselines``), and the
+tui-reader/Tantivy latency ratios. Build times, same run, same corpus, each from
+scratch with one reader process per core: tui-reader's first index (the moment
+the whole corpus is searchable, and the moment the build returns), Tantivy's and
+FTS5's (reading and parsing included in all three).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _baselines import Fts5, Tantivy, tantivy_available
 from _bench_queries import KINDS, BenchQuery, load_or_build
 
 from tui_reader.articles.corpus import scan_corpus
@@ -88,17 +90,40 @@ def index_dir(cache: Path, corpus: Path, words: bool) -> Path:
 
 
 def build_index(corpus: Path, folder: Path, words: bool) -> dict[str, float]:
-    """Child-process entry: build (or refresh) the index; print timing and RSS as JSON."""
+    """Child-process entry: a first index from scratch; print timing and RSS as JSON.
+
+    ``searchable`` is when the snapshot first holds every article the build ends
+    with (pyvi words may still follow); ``seconds`` is when ``update`` returns.
+    """
     from tui_reader.search.index import IndexBuilder
 
     started = time.perf_counter()
     files = scan_corpus([corpus]).files
     builder = IndexBuilder(folder, with_words=words)
-    stats = builder.update(files)
+    timeline: list[tuple[float, int]] = []
+    done = threading.Event()
+    out: list[object] = []
+
+    def run() -> None:
+        try:
+            out.append(builder.update(files))
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    while not done.wait(0.02):
+        timeline.append((time.perf_counter() - started, builder.snapshot().indexed))
+    worker.join()
+    seconds = time.perf_counter() - started
+    stats = out[0]
+    final = builder.snapshot().indexed
+    searchable = next((t for t, n in timeline if n >= final), seconds)
     return {
-        "seconds": time.perf_counter() - started,
-        "indexed": stats.indexed,
-        "segmented": stats.segmented,
+        "seconds": seconds,
+        "searchable": searchable,
+        "indexed": final,
+        "segmented": getattr(stats, "segmented", 0),
         "rss_mb": max(_rss_mb(), _rss_mb(resource.RUSAGE_CHILDREN)),
     }
 
@@ -112,68 +137,9 @@ def run_child_build(corpus: Path, folder: Path, words: bool) -> dict[str, float]
     return result
 
 
-# FTS5 ----------------------------------------------------------------------
-
-
-def fts_build(corpus: Path, db_path: Path) -> float:
-    """Build the FTS5 table (title, body) once; returns seconds (0 when reused)."""
-    if db_path.exists():
-        return 0.0
-    from tui_reader.articles.decode import UnreadableFile
-    from tui_reader.articles.parse import load_article
-
-    started = time.perf_counter()
-    tmp = db_path.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    con.execute(
-        "CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, "
-        "tokenize='unicode61 remove_diacritics 2')"
-    )
-    table = str.maketrans({"đ": "d", "Đ": "D"})
-    rows = []
-    for entry in scan_corpus([corpus]).files:
-        try:
-            article = load_article(Path(entry.path))
-        except (UnreadableFile, OSError):
-            continue
-        body = "\n".join(p.text for p in article.passages)
-        rows.append((entry.path, article.title.translate(table), body.translate(table)))
-        if len(rows) >= 5000:
-            con.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
-            rows = []
-    con.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
-    con.commit()
-    con.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-    con.commit()
-    con.close()
-    os.replace(tmp, db_path)
-    return time.perf_counter() - started
-
-
-def fts_search(con: sqlite3.Connection, words: list[str], limit: int) -> list[str]:
-    """Phrase query (last word as prefix), then AND of the words if fewer than ``limit``."""
-    if not words:
-        return []
-    quoted = [f'"{w}"' for w in words]
-    phrase = '"' + " ".join(words) + '" *'
-    conj = " AND ".join([*quoted[:-1], quoted[-1] + " *"])
-    sql = "SELECT path FROM docs WHERE docs MATCH ? ORDER BY rank LIMIT ?"
-    found: list[str] = []
-    for match in (phrase, conj):
-        try:
-            rows = con.execute(sql, (match, limit)).fetchall()
-        except sqlite3.OperationalError:
-            continue
-        for (path,) in rows:
-            if path not in found:
-                found.append(path)
-        if len(found) >= limit:
-            break
-    return found[:limit]
-
-
 # Measurement -----------------------------------------------------------------
+
+Row = tuple[str, bool, float, float]  # kind, hit@10, reciprocal rank, ms
 
 
 def score(ranked: list[str], relevant: set[str]) -> tuple[bool, float]:
@@ -183,22 +149,78 @@ def score(ranked: list[str], relevant: set[str]) -> tuple[bool, float]:
     return False, 0.0
 
 
-def summarise(rows: list[tuple[str, bool, float, float]]) -> dict[str, tuple[float, ...]]:
+def _p95(lat: list[float]) -> float:
+    return lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+
+
+def summarise(rows: list[Row], kinds: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
     table: dict[str, tuple[float, ...]] = {}
-    for kind in ("all", *KINDS):
+    for kind in ("all", *kinds):
         sel = [r for r in rows if kind in ("all", r[0])]
         if not sel:
             continue
         lat = sorted(r[3] for r in sel)
-        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
         table[kind] = (
             sum(r[1] for r in sel) / len(sel),
             sum(r[2] for r in sel) / len(sel),
             statistics.median(lat),
-            p95,
+            _p95(lat),
             len(sel),
         )
     return table
+
+
+def _timed(
+    fn: Callable[[str], list[str]], query: str, relevant: set[str]
+) -> tuple[bool, float, float]:
+    t0 = time.perf_counter()
+    ranked = fn(query)
+    elapsed = (time.perf_counter() - t0) * 1000
+    hit, rr = score(ranked, relevant)
+    return hit, rr, elapsed
+
+
+def print_table(
+    systems: dict[str, dict[str, tuple[float, ...]]], kinds: tuple[str, ...], markdown: bool
+) -> None:
+    names = list(systems)
+    tv = systems.get("Tantivy", {})
+    if markdown:
+        cols = ["kind", "n"] + [f"{n} {c}" for n in names for c in ("hit@10", "MRR", "p50", "p95")]
+        if tv:
+            cols += ["p50 tui/Tantivy", "p95 tui/Tantivy"]
+        print("| " + " | ".join(cols) + " |")
+        print("|" + " --- |" * len(cols))
+    else:
+        print(f"{'':<18}" + "".join(f"| {n:^30}" for n in names) + ("| tui/Tantivy" if tv else ""))
+        print(
+            f"{'kind':<12} {'n':>5} "
+            + "| hit@10 MRR@10  p50 ms  p95 ms " * len(names)
+            + ("|   p50   p95" if tv else "")
+        )
+    for kind in ("all", *kinds):
+        tui = systems["tui-reader"].get(kind)
+        if tui is None:
+            continue
+        cells = [kind, f"{int(tui[4])}"]
+        for n in names:
+            row = systems[n].get(kind)
+            if row is None:
+                cells += ["-"] * 4
+            else:
+                cells += [f"{row[0]:.3f}", f"{row[1]:.3f}", f"{row[2]:.1f}", f"{row[3]:.1f}"]
+        if tv and kind in tv:
+            cells += [f"{tui[2] / tv[kind][2]:.2f}×", f"{tui[3] / tv[kind][3]:.2f}×"]
+        if markdown:
+            print("| " + " | ".join(cells) + " |")
+        else:
+            line = f"{cells[0]:<12} {cells[1]:>5} "
+            for i in range(len(names)):
+                c = cells[2 + 4 * i : 6 + 4 * i]
+                line += f"| {c[0]:>6} {c[1]:>6} {c[2]:>7} {c[3]:>7} "
+            if tv and kind in tv:
+                line += f"| {cells[-2]:>6} {cells[-1]:>6}"
+            print(line)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,17 +228,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--per-kind", type=int, default=250)
+    parser.add_argument("--per-kind", type=int, default=200, help="size of the generated set")
+    parser.add_argument("--queries", type=int, default=0, help="run only the first N per kind")
+    parser.add_argument("--kinds", default="", help=f"comma-separated subset of {','.join(KINDS)}")
     parser.add_argument("--replicate", type=int, default=1, help="10: the 350k run")
     parser.add_argument("--no-words", action="store_true", help="syllables only (no pyvi)")
     parser.add_argument("--no-fts", action="store_true")
-    parser.add_argument("--rebuild", action="store_true", help="force a cold index build")
+    parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep indexes built by an earlier run (no build times)"
+    )
+    parser.add_argument("--markdown", action="store_true", help="the table for README.md")
+    parser.add_argument("--misses", type=int, default=0, help="print N missed queries per kind")
     parser.add_argument("--build-only", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--make-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     words = not args.no_words
+    per_kind = max(args.per_kind, args.queries)
     if args.make_queries:
-        load_or_build(args.corpus, args.per_kind, args.seed, args.cache)
+        load_or_build(args.corpus, per_kind, args.seed, args.cache)
         return 0
     if args.build_only:
         print(json.dumps(build_index(args.build_only[0], args.build_only[1], words)))
@@ -224,33 +254,56 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
+    kinds = tuple(k for k in args.kinds.split(",") if k) or KINDS
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        print(f"unknown kinds: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
+        return 2
+    use_tantivy = not args.no_tantivy
+    if use_tantivy and not tantivy_available():
+        print("tantivy is not installed (pip install -e '.[bench]'); skipping it", file=sys.stderr)
+        use_tantivy = False
+    load = os.getloadavg()
     # Built in a child process: loading the whole corpus must not count in this one's RSS.
     subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--make-queries",
-            "--corpus",
-            str(args.corpus),
-            "--per-kind",
-            str(args.per_kind),
-            "--seed",
-            str(args.seed),
-            "--cache",
-            str(args.cache),
-        ],
+        [sys.executable, __file__, "--make-queries", "--corpus", str(args.corpus),
+         "--per-kind", str(per_kind), "--seed", str(args.seed), "--cache", str(args.cache)],
         check=True,
     )
-    queries: list[BenchQuery] = load_or_build(args.corpus, args.per_kind, args.seed, args.cache)
+    queries: list[BenchQuery] = load_or_build(args.corpus, per_kind, args.seed, args.cache)
+    taken: dict[str, int] = {}
+    chosen = []
+    for q in queries:
+        if q.kind in kinds and taken.get(q.kind, 0) < (args.queries or per_kind):
+            taken[q.kind] = taken.get(q.kind, 0) + 1
+            chosen.append(q)
     corpus = (
         args.corpus if args.replicate <= 1 else replicate(args.corpus, args.replicate, args.cache)
     )
     folder = index_dir(args.cache, corpus, words)
-    if args.rebuild:
+    builds: dict[str, str] = {}
+    if not args.reuse or not (folder / "manifest.json").exists():
         shutil.rmtree(folder, ignore_errors=True)
-    cold = None
-    if not (folder / "manifest.json").exists():
         cold = run_child_build(corpus, folder, words)
+        builds["tui-reader"] = (
+            f"{cold['searchable']:.1f} s until all {int(cold['indexed']):,} articles are "
+            f"searchable, {cold['seconds']:.1f} s until the build returns "
+            f"({int(cold['segmented']):,} segmented by pyvi), peak RSS {cold['rss_mb']:.0f} MB"
+        )
+        first_index = cold["searchable"]
+    engines: list[Fts5 | Tantivy] = []
+    if not args.no_fts:
+        engines.append(Fts5(args.cache / f"fts-{corpus.name}.sqlite"))
+    if use_tantivy:
+        engines.append(Tantivy(args.cache / f"tantivy-{corpus.name}"))
+    for engine in engines:
+        if not args.reuse or not engine.open():
+            seconds = engine.build(corpus)
+            builds[engine.name] = f"{seconds:.1f} s"
+            if "tui-reader" in builds:
+                ratio = first_index / seconds
+                builds[engine.name] += f" (tui-reader first index / this: {ratio:.2f}×)"
+            engine.open()
 
     from tui_reader.search.engine import search
     from tui_reader.search.index import IndexBuilder
@@ -263,57 +316,45 @@ def main(argv: list[str] | None = None) -> int:
     snapshot.warm()
     warm = time.perf_counter() - started
 
-    fts_rows: list[tuple[str, bool, float, float]] = []
-    fts_seconds = 0.0
-    if not args.no_fts:
-        db = args.cache / f"fts-{corpus.name}.sqlite"
-        fts_seconds = fts_build(corpus, db)
-        con = sqlite3.connect(db)
-    tui_rows: list[tuple[str, bool, float, float]] = []
-    for q in queries:
+    def tui(query: str) -> list[str]:
+        return [h.path for h in search(snapshot, query, limit=10).hits]
+
+    runners: dict[str, Callable[[str], list[str]]] = {"tui-reader": tui}
+    for engine in engines:
+        runners[engine.name] = functools.partial(engine.search, limit=10)
+    rows: dict[str, list[Row]] = {name: [] for name in runners}
+    misses: dict[str, list[str]] = {}
+    for q in chosen:
         relevant = set(q.relevant)
-        t0 = time.perf_counter()
-        results = search(snapshot, q.text, limit=10)
-        elapsed = (time.perf_counter() - t0) * 1000
-        hit, rr = score([h.path for h in results.hits], relevant)
-        tui_rows.append((q.kind, hit, rr, elapsed))
-        if not args.no_fts:
-            t0 = time.perf_counter()
-            ranked = fts_search(con, q.text.split(), 10)
-            elapsed = (time.perf_counter() - t0) * 1000
-            hit, rr = score(ranked, relevant)
-            fts_rows.append((q.kind, hit, rr, elapsed))
+        for name, fn in runners.items():
+            hit, rr, ms = _timed(fn, q.text, relevant)
+            rows[name].append((q.kind, hit, rr, ms))
+            if name == "tui-reader" and not hit:
+                misses.setdefault(q.kind, []).append(f"{q.text!r} (from {q.source})")
 
     print(
         f"corpus {corpus} : {snapshot.indexed:,} articles indexed "
         f"({'syllables + pyvi words' if words else 'syllables only'})"
     )
-    print(f"queries: {len(queries)} (seed {args.seed}, {args.per_kind} per kind), limit 10")
-    if cold is not None:
-        print(
-            f"tui-reader index: cold build {cold['seconds']:.1f} s "
-            f"({int(cold['segmented']):,} articles segmented), "
-            f"peak RSS {cold['rss_mb']:.0f} MB"
-        )
+    print(
+        f"queries: {len(chosen)} (seed {args.seed}; "
+        + ", ".join(f"{k} {taken.get(k, 0)}" for k in kinds)
+        + ")"
+        f", limit 10; load average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f} "
+        f"({os.cpu_count()} cores)"
+    )
+    for name, text in builds.items():
+        print(f"build {name}: {text}")
     print(
         f"tui-reader index: warm load + unchanged check {warm:.2f} s "
         f"({stats.unchanged:,} unchanged)"
     )
-    if not args.no_fts and fts_seconds:
-        print(f"FTS5 build {fts_seconds:.1f} s")
     print(f"search process peak RSS {_rss_mb():.0f} MB (now {_rss_split()})")
-    tui = summarise(tui_rows)
-    fts = summarise(fts_rows) if fts_rows else {}
-    header = f"{'kind':<6} {'n':>5} | {'hit@10':>6} {'MRR@10':>6} {'p50 ms':>7} {'p95 ms':>7}"
     print()
-    print(f"{'':<14}| {'tui-reader':^29}" + (f"| {'FTS5':^29}" if fts else ""))
-    print(header + (f" | {'hit@10':>6} {'MRR@10':>6} {'p50 ms':>7} {'p95 ms':>7}" if fts else ""))
-    for kind, (hit, mrr, p50, p95, n) in tui.items():
-        line = f"{kind:<6} {n:>5} | {hit:>6.3f} {mrr:>6.3f} {p50:>7.1f} {p95:>7.1f}"
-        if kind in fts:
-            fh, fm, f50, f95, _ = fts[kind]
-            line += f" | {fh:>6.3f} {fm:>6.3f} {f50:>7.1f} {f95:>7.1f}"
-        print(line)
+    print_table({n: summarise(r, kinds) for n, r in rows.items()}, kinds, args.markdown)
+    for kind, missed in misses.items():
+        for line in missed[: args.misses]:
+            print(f"missed {kind}: {line}")
     return 0
 
 
