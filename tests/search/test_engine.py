@@ -191,3 +191,20 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> IndexBuilder:
     index = IndexBuilder(tmp_path_factory.mktemp("seedindex"), workers=0)
     index.update(files_of(SEEDS))
     return index
+
+
+def test_snippets_are_lazy_and_cut_from_the_passage_enter_opens(corpus: Path, build: Build) -> None:
+    from tui_reader.articles.parse import load_article
+    from tui_reader.search.engine import snippet_of
+
+    builder, _ = build(corpus)
+    results = search(builder.snapshot(), "hoi nghi thuong dinh ha noi", limit=10)
+    assert results.hits
+    for hit in results.hits:
+        snippet, spans = snippet_of(results, hit)
+        assert (snippet, spans) == (hit.snippet, hit.snippet_spans)
+        assert snippet_of(results, hit)[0] is snippet  # Made once per results.
+        article = load_article(Path(hit.path))
+        source = article.title if hit.passage is None else article.passages[hit.passage].text
+        assert snippet.strip("…") in " ".join(source.split())
+        assert spans

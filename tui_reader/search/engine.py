@@ -33,7 +33,8 @@ scans candidates that have no strong alignment yet; (c) titles are scanned
 first and the scan stops once ``limit`` articles have a perfect alignment (a
 common phrase), or once an upper bound on anything unseen says the top is
 settled; (d) the global top ``3 * limit`` (at least 100) are reranked with
-coverage and BM25 read from the forward index; (e) snippets for the hits.
+coverage and BM25 read from the forward index; (e) snippets are made only when asked
+for (:func:`snippet_of`), from the passage the hit opens at.
 Everything is vectorised with numpy; the cost follows the rarest words, not
 the common ones.
 
@@ -44,18 +45,19 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, matcher_for
+from tui_reader.search.highlight import HIGHLIGHT_MIN, TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
 from tui_reader.search.query import PREFIX, QueryPlan, plan_query
 from tui_reader.search.segment import ID_MASK, Segment
 
-__all__ = ["SearchHit", "SearchResults", "search"]
+__all__ = ["SearchHit", "SearchResults", "search", "snippet_of"]
 
 W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
 PAIR_BONUS, WORD_BONUS = 0.5, 0.1
@@ -69,11 +71,46 @@ F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 
 
+class _Snippets:
+    """Snippets of one result list, made on demand and kept (thread-safe).
+
+    The list asks only for the rows it shows, so a query costs no snippet
+    work for the rows nobody sees.
+    """
+
+    def __init__(self, matcher: TokenMatcher | None) -> None:
+        self.matcher = matcher
+        self._done: dict[tuple[str, str], tuple[str, list[tuple[int, int]]]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, hit: SearchHit) -> tuple[str, list[tuple[int, int]]]:
+        key = (hit.path, hit.key)
+        with self._lock:
+            done = self._done.get(key)
+        if done is not None:
+            return done
+        made = _make_snippet(hit, self.matcher)
+        with self._lock:
+            self._done[key] = made
+        return made
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where a hit's texts live in the index, and the token its best match is centred on."""
+
+    segment: Segment
+    doc: int
+    center: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One result. ``passage`` indexes ``Article.passages`` (None: the match is in the title).
+    """One result. ``passage`` indexes ``Article.passages`` (None: the match is in the title)
+    and is the passage Enter opens; the snippet is cut from that same passage.
 
-    ``snippet_spans`` are ``(start, end)`` offsets into ``snippet`` to highlight.
+    ``snippet`` and ``snippet_spans`` (``(start, end)`` offsets into ``snippet``
+    to highlight) are computed on first use: see :func:`snippet_of`.
     """
 
     path: str
@@ -81,16 +118,34 @@ class SearchHit:
     title: str
     score: float
     passage: int | None
-    snippet: str
-    snippet_spans: list[tuple[int, int]]
+    source: _Source | None = field(default=None, repr=False, compare=False)
+    snippets: _Snippets | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def snippet(self) -> str:
+        return self._snippet()[0]
+
+    @property
+    def snippet_spans(self) -> list[tuple[int, int]]:
+        return self._snippet()[1]
+
+    def _snippet(self) -> tuple[str, list[tuple[int, int]]]:
+        if self.snippets is None:
+            return _make_snippet(self, None)
+        return self.snippets.of(self)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """Ranked hits; ``total`` counts matching articles seen (a lower bound when the
-    search stopped early because the top was settled). ``matcher`` holds the
-    query's expansions: pass it to :func:`tui_reader.search.highlight.match_spans`
-    to highlight the open article exactly as the search matched it."""
+    """Ranked hits, with counts that mean something.
+
+    ``every`` counts the articles holding every query word (exactly, as a
+    prefix while typing, or as a typo when the word is not a real syllable);
+    ``some`` those holding at least one; ``total`` is ``some`` (older callers).
+    ``matcher`` holds the query's expansions: pass it to
+    :func:`tui_reader.search.highlight.match_spans` to highlight the open
+    article exactly as the search matched it.
+    """
 
     query: str
     hits: list[SearchHit]
@@ -100,6 +155,16 @@ class SearchResults:
     corpus_size: int
     plan: QueryPlan | None = field(default=None, repr=False)
     matcher: TokenMatcher | None = field(default=None, repr=False)
+    every: int = 0
+    some: int = 0
+
+
+def snippet_of(results: SearchResults, hit: SearchHit) -> tuple[str, list[tuple[int, int]]]:
+    """``(snippet, spans)`` of ``hit``: a window of ``hit.passage`` (the passage Enter
+    opens, or the title) with the matched words highlighted; computed once per results."""
+    if hit.snippets is not None:
+        return hit.snippets.of(hit)
+    return _make_snippet(hit, results.matcher)
 
 
 @dataclass(slots=True)
@@ -125,7 +190,7 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
     started = time.perf_counter()
     views = [v for v in snapshot.views if v.live]
     if not views or limit <= 0:
-        return _results(snapshot, query, [], 0, started, None)
+        return _results(snapshot, query, [], (0, 0), started, None)
     plan = plan_query(
         query,
         snapshot.vocab,
@@ -134,13 +199,14 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
         [v.segment.ptr for v in views],
     )
     if not plan.words or not any(w.anchor_ids for w in plan.words):
-        return _results(snapshot, query, [], 0, started, plan)
+        return _results(snapshot, query, [], (0, 0), started, plan)
     ctx = _Context(snapshot, plan)
     lists: list[_Shortlist] = []
-    total = 0
+    every = some = 0
     for view in views:
-        found, shortlist = _align_segment(view, ctx, limit)
-        total += found
+        counts, shortlist = _align_segment(view, ctx, limit)
+        every += counts[0]
+        some += counts[1]
         if shortlist is not None:
             lists.append(shortlist)
     # One global shortlist, so reranking cost does not grow with the number of segments.
@@ -164,24 +230,36 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
             candidates.append(
                 _Candidate(float(scores[i]), s.view, int(s.docs[i]), int(s.body_pos[i]))
             )
-    candidates.sort(key=lambda c: (-c.score, c.view.segment.name, c.doc))
     matcher = matcher_for(plan, snapshot.vocab)
-    hits = [_hit(c, matcher) for c in candidates[:limit]]
-    return _results(snapshot, query, hits, total, started, plan, matcher)
+    snippets = _Snippets(matcher)
+    hits = [_hit(c, ctx, snippets) for c in candidates]
+    # Ties go by key, then path: never by which segment an article landed in.
+    hits.sort(key=lambda h: (-h.score, h.key, h.path))
+    return _results(snapshot, query, hits[:limit], (every, some), started, plan, matcher)
 
 
 def _results(
     snapshot: IndexSnapshot,
     query: str,
     hits: list[SearchHit],
-    total: int,
+    counts: tuple[int, int],
     started: float,
     plan: QueryPlan | None,
     matcher: TokenMatcher | None = None,
 ) -> SearchResults:
     elapsed = (time.perf_counter() - started) * 1000
+    every, some = counts
     return SearchResults(
-        query, hits, total, elapsed, snapshot.indexed, snapshot.corpus_size, plan, matcher
+        query,
+        hits,
+        some,
+        elapsed,
+        snapshot.indexed,
+        snapshot.corpus_size,
+        plan,
+        matcher,
+        every=every,
+        some=some,
     )
 
 
@@ -237,7 +315,9 @@ def _alignment_bound(caps: list[float]) -> float:
     return total + WORD_BONUS * max(len(caps) - 1, 0)
 
 
-def _align_segment(view: SegmentView, ctx: _Context, limit: int) -> tuple[int, _Shortlist | None]:
+def _align_segment(
+    view: SegmentView, ctx: _Context, limit: int
+) -> tuple[tuple[int, int], _Shortlist | None]:
     """Candidates of one segment with their alignment pre-scores.
 
     Anchors are the rarest query words, at most ``misses + 1`` of them: an
@@ -260,6 +340,7 @@ def _align_segment(view: SegmentView, ctx: _Context, limit: int) -> tuple[int, _
         present[j] = mask
     if view.deleted.any():
         count[view.deleted] = 0
+    counts = int(np.count_nonzero(count >= ctx.n)), int(np.count_nonzero(count))
     need = ctx.min_words
     cand_mask = count >= need
     while need > 1 and int(np.count_nonzero(cand_mask)) < limit:
@@ -267,7 +348,7 @@ def _align_segment(view: SegmentView, ctx: _Context, limit: int) -> tuple[int, _
         cand_mask = count >= need
     n_cand = int(np.count_nonzero(cand_mask))
     if n_cand == 0:
-        return 0, None
+        return counts, None
     # 2. Phrase alignments seeded by the rarest words. A later anchor only scans
     #    documents lacking every earlier one (those were aligned already).
     best = np.zeros(n_docs, dtype=np.float32)
@@ -302,7 +383,7 @@ def _align_segment(view: SegmentView, ctx: _Context, limit: int) -> tuple[int, _
     ctx.perfect_found += int(np.count_nonzero(perfect))
     cand = np.flatnonzero(cand_mask)
     pre = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
-    return n_cand, _Shortlist(view, cand, pre, body_pos[cand])
+    return counts, _Shortlist(view, cand, pre, body_pos[cand])
 
 
 @dataclass(slots=True)
@@ -472,26 +553,63 @@ def _rerank(seg: Segment, ctx: _Context, cand: I64) -> F32:
     return (W_COVER * cover / max(ctx.n, 1) + W_BM25 * squashed).astype(np.float32)
 
 
-def _hit(c: _Candidate, rules: TokenMatcher) -> SearchHit:
+def _hit(c: _Candidate, ctx: _Context, snippets: _Snippets) -> SearchHit:
+    """A hit without its snippet; its passage is the one its best alignment lies in."""
     seg = c.view.segment
-    texts = seg.doc_texts(c.doc)
     passage: int | None = None
     center: int | None = None
     if c.body_pos >= 0:
         passage = seg.passage_of(c.doc, c.body_pos)
         if passage is not None:
             center = c.body_pos - int(seg.pstart[int(seg.pptr[c.doc]) + passage])
-    if passage is None or passage + 1 >= len(texts):
-        passage = best_passage(texts[1:], rules)
-        center = None
-    text = texts[0] if passage is None else texts[passage + 1]
-    snippet, spans = make_snippet(text, rules, center)
+    if passage is None:
+        passage = _best_passage(seg, c.doc, ctx)
     return SearchHit(
         seg.doc_path(c.doc),
         seg.doc_key(c.doc),
         seg.doc_title(c.doc),
         round(c.score, 4),
         passage,
-        snippet,
-        spans,
+        _Source(seg, c.doc, center),
+        snippets,
     )
+
+
+def _best_passage(seg: Segment, doc: int, ctx: _Context) -> int | None:
+    """For a title match: the passage with the most (quality-weighted) query words, if any.
+
+    Read from the forward index, so no stored text is decompressed.
+    """
+    first, last = int(seg.pptr[doc]), int(seg.pptr[doc + 1])
+    if first == last:
+        return None
+    start = int(seg.dstart[doc])
+    tlen = int(seg.tlen[doc])
+    tokens = seg.fwd[start + tlen : start + int(seg.doc_len[doc])] & ID_MASK
+    if len(tokens) == 0:
+        return None
+    quality = np.zeros(len(tokens), dtype=np.float32)
+    for table in ctx.tables:
+        np.maximum(quality, table[tokens], out=quality)
+    quality[quality < HIGHLIGHT_MIN] = 0  # Weak typo neighbours are not shown either.
+    starts = np.asarray(seg.pstart[first:last], dtype=np.int64) - tlen
+    starts = np.clip(starts, 0, len(tokens) - 1)
+    sums = np.add.reduceat(quality, starts)
+    sums[np.diff(np.append(starts, len(tokens))) == 0] = 0  # Empty passages.
+    best = int(np.argmax(sums))
+    return best if sums[best] > 0 else None
+
+
+def _make_snippet(
+    hit: SearchHit, matcher: TokenMatcher | None
+) -> tuple[str, list[tuple[int, int]]]:
+    """The snippet of ``hit.passage`` (the title when None), centred on the best match."""
+    source = hit.source
+    if source is None or matcher is None:
+        return "", []
+    texts = source.segment.doc_texts(source.doc)
+    index = 0 if hit.passage is None else hit.passage + 1
+    if index >= len(texts):
+        return "", []
+    center = source.center if hit.passage is not None else None
+    return make_snippet(texts[index], matcher, center)
