@@ -146,57 +146,132 @@ async def test_o_opens_the_link_of_the_current_passage(
         assert opened == ["https://hanoimoi.com.vn/tin-tuc/Giao-thong/871354"]
 
 
-async def test_bookmarks_on_a_record_and_a_section_persist_and_follow_edits(
-    make_app: MakeApp, mixed: Path
-) -> None:
-    app = make_app(mixed)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        screen = main_screen(pilot)
-        rows = screen.article_list.rows
-        for suffix, passage in (("dump.jsonl#2", 1), ("tieu-de-bai-viet.md", 4)):
-            screen.article_list.cursor = next(
-                i for i, m in enumerate(rows) if m.path.endswith(suffix)
-            )
-            screen.article_list.focus()
-            await pilot.press("enter")
-            await settle(pilot)
-            screen.reader.move_cursor(passage)
-            await pilot.press("b")
-            await db_idle(pilot)
-        marks = {Path(m.path).name: m for m in app.store.bookmarks()}
-        assert marks["dump.jsonl#2"].quote.startswith("Các chuyên gia cho rằng giá vàng")
-        assert marks["tieu-de-bai-viet.md"].quote.startswith("2. Từ 2020 đến 2025")
-        await pilot.press("q")
-    # A record is added at the top (every line number moves by one) and the bookmarked
-    # record's text is edited; a list item is added above the bookmarked one.
-    dump = mixed / "dump.jsonl"
+# One passage of each format, found by typing, bookmarked, read; then its file is edited
+# (a passage added above it and a word changed in it) and the bookmark follows the edit.
+# The .txt paragraph is the baseline the others must match.
+ROUND_TRIPS = [
+    # (file, query as typed, start of the passage it opens)
+    ("004_43a67dcebbb22425.txt", "trao doi 7 nhan vien lien lac", "Năm 1994, Mỹ và Triều Tiên"),
+    ("tieu-de-bai-viet.md", "han che xe may theo khu vuc", "2. Từ 2020 đến 2025"),
+    ("vnexpress-g20.html", "19 thanh vien thoa thuan paris", "Về biến đổi khí hậu, 19"),
+    ("dump.jsonl#2", "chuyen gia cho rang gia vang", "Các chuyên gia cho rằng giá vàng"),
+    ("Yamanashi.txt", "nhiet do cao nhat ca nuoc", "Khí hậu của tỉnh mang tính"),
+]
+
+
+CHANGED = ["bảy nhân viên", "từng khu vực", "19 nước thành viên", "thế giới hôm qua", "rất nóng"]
+
+
+def _edit_each_format(folder: Path) -> None:
+    """Add a passage above each bookmarked one and change a word inside it."""
+    txt = folder / "004_43a67dcebbb22425.txt"
+    txt.write_text(
+        txt.read_text("utf-8")
+        .replace("Năm 1994, Mỹ", "Một đoạn mới được thêm vào.\n\nNăm 1994, Mỹ")
+        .replace("trao đổi 7 nhân viên", "trao đổi bảy nhân viên"),
+        "utf-8",
+    )
+    md = folder / "tieu-de-bai-viet.md"
+    md.write_text(
+        md.read_text("utf-8")
+        .replace("1. Đến năm", "1. Trước hết.\n2. Đến năm")
+        .replace("theo khu vực", "theo từng khu vực"),
+        "utf-8",
+    )
+    html = folder / "vnexpress-g20.html"
+    html.write_text(
+        html.read_text("utf-8")
+        .replace(
+            '<p class="Normal">Về biến',
+            '<p class="Normal">Đoạn mới thêm.</p>\n<p class="Normal">Về biến',
+        )
+        .replace("19 thành viên", "19 nước thành viên"),
+        "utf-8",
+    )
+    dump = folder / "dump.jsonl"
     lines = dump.read_text(encoding="utf-8").split("\n")
     record = json.loads(lines[1])
     record["body"] = record["body"].replace("giá vàng thế giới", "giá vàng thế giới hôm qua")
     lines[1] = json.dumps(record, ensure_ascii=False)
     new = json.dumps({"title": "Bài mới nhất", "text": "Nội dung mới."}, ensure_ascii=False)
-    dump.write_text("\n".join([new, *lines]), encoding="utf-8")
-    md = mixed / "tieu-de-bai-viet.md"
-    md.write_text(md.read_text("utf-8").replace("1. Đến năm", "1. Trước hết.\n2. Đến năm"), "utf-8")
-    app2 = make_app(mixed)
-    async with app2.run_test(size=(120, 36)) as pilot:
+    dump.write_text("\n".join([new, *lines]), encoding="utf-8")  # every record moves down one
+    wiki = folder / "Yamanashi.txt"
+    wiki.write_text(
+        wiki.read_text("utf-8")
+        .replace("=== Khí hậu ===\n", "=== Khí hậu ===\nMột đoạn mới về khí hậu.\n")
+        .replace("mùa hè nóng", "mùa hè rất nóng"),
+        "utf-8",
+    )
+
+
+async def _open_row(pilot, screen, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    rows = screen.article_list.rows
+    screen.article_list.cursor = next(i for i, m in enumerate(rows) if m.path.endswith(suffix))
+    screen.article_list.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    await db_idle(pilot)
+
+
+async def test_search_bookmarks_and_read_marks_round_trip_on_every_format(
+    make_app: MakeApp, mixed: Path
+) -> None:
+    keys: dict[str, str] = {}
+    app = make_app(mixed)
+    async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         screen = main_screen(pilot)
-        rows = screen.article_list.rows
-        for suffix, quote_start in (
-            ("dump.jsonl#3", "Các chuyên gia cho rằng giá vàng"),
-            ("tieu-de-bai-viet.md", "2. Từ 2020 đến 2025"),
-        ):
-            screen.article_list.cursor = next(
-                i for i, m in enumerate(rows) if m.path.endswith(suffix)
-            )
-            screen.article_list.focus()
-            await pilot.press("enter")
+        for suffix, query, start in ROUND_TRIPS:
+            screen.search_bar.value = ""
             await settle(pilot)
+            await search_for(pilot, query)
+            top = screen.article_list.rows[0]
+            assert top.path.endswith(suffix), (query, top.path)
+            hit = screen.search.hit_at(0)
+            assert hit is not None
+            for markup in ("==", "<p", "**", "]("):
+                assert markup not in hit.snippet, (suffix, hit.snippet)
+            await pilot.press("enter")  # opens the passage the hit names
+            await settle(pilot)
+            passage = screen.reader.current_passage
+            assert passage is not None and passage.text.startswith(start), suffix
+            assert screen.reader.match_count >= 1, suffix  # highlighted
+            await pilot.press("b")
             await db_idle(pilot)
-            article = screen.reader.article
-            assert article is not None
+            keys[suffix] = top.key
+            assert top.key in app.store.read_keys_cache, suffix
+            await pilot.press("escape")
+            await settle(pilot)
+        marks = {Path(m.path).name: m for m in app.store.bookmarks()}
+        for suffix, _query, start in ROUND_TRIPS:
+            assert marks[Path(suffix).name].quote.startswith(start), suffix
+        await pilot.press("q")
+
+    app = make_app(mixed)  # restarted: read marks and bookmarks kept on every format
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await db_idle(pilot)
+        screen = main_screen(pilot)
+        assert set(keys.values()) <= app.store.read_keys_cache
+        for suffix, _query, start in ROUND_TRIPS:
+            await _open_row(pilot, screen, suffix)
             marked = [v for v in screen.reader.query(PassageView) if v.has_class("-bookmarked")]
-            assert len(marked) == 1, suffix
-            assert marked[0].passage.text.startswith(quote_start.replace("2. Từ", "3. Từ"))
+            assert [v.passage.text[: len(start)] for v in marked] == [start], suffix
+        await pilot.press("q")
+
+    _edit_each_format(mixed)
+    app = make_app(mixed)  # each bookmark follows its passage into the edited file
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        moved = {"dump.jsonl#2": "dump.jsonl#3"}
+        edited = {"tieu-de-bai-viet.md": "3. Từ 2020 đến 2025"}
+        changed = dict(zip((t[0] for t in ROUND_TRIPS), CHANGED, strict=True))
+        for suffix, _query, start in ROUND_TRIPS:
+            await _open_row(pilot, screen, moved.get(suffix, suffix))
+            await db_idle(pilot)
+            marked = [v for v in screen.reader.query(PassageView) if v.has_class("-bookmarked")]
+            expected = edited.get(suffix, start)
+            assert [v.passage.text[: len(expected)] for v in marked] == [expected], suffix
+            assert changed[suffix] in marked[0].passage.text, suffix  # the edited passage
+        await pilot.press("q")
