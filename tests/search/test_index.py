@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -83,15 +84,19 @@ def test_corrupt_or_outdated_index_is_rebuilt(corpus: Path, build: Build, tmp_pa
     with (segment / "post.npy").open("r+b") as fh:
         fh.truncate(100)
     builder = IndexBuilder(index, workers=0)
-    assert builder.snapshot().indexed == 0
+    assert builder.snapshot().indexed == 0  # The one segment is damaged: nothing to search.
     stats = builder.update(files_of(corpus))
     assert stats.rebuilt and stats.indexed == 4
     assert _paths(builder, "dien ra tai ha noi")[0] == "phrase.txt"
 
-    manifest = json.loads((index / "manifest.json").read_text())
+    head, body = (index / "manifest.json").read_bytes().split(b"\n", 1)
+    manifest = json.loads(body)
     manifest["tokenizer"] = -1
-    (index / "manifest.json").write_text(json.dumps(manifest))
-    assert IndexBuilder(index, workers=0).update(files_of(corpus)).added == 4
+    body = json.dumps(manifest).encode()
+    (index / "manifest.json").write_bytes(b"%08x\n" % zlib.crc32(body) + body)
+    outdated = IndexBuilder(index, workers=0)
+    assert outdated.load_error and "another version" in outdated.load_error
+    assert outdated.update(files_of(corpus)).added == 4
 
     (index / "manifest.json").write_text("{ not json")
     assert IndexBuilder(index, workers=0).update(files_of(corpus)).added == 4

@@ -8,7 +8,7 @@ per line and prints one JSON object per line, in order, with the in-process
 time of each query (start-up and index loading excluded).
 
 Exit status: 0 done; 1 the index could not be written (cache folder not
-writable); 2 bad usage (a corpus path or the queries file is missing); 130
+writable, or "no space left on device" with the file's path); 2 bad usage (a corpus path or the queries file is missing); 130
 interrupted (what was indexed so far is kept). Errors are one line on stderr,
 never a traceback. Article text and file names are shown through
 ``safe_text``: no character of a corpus reaches the terminal as a control code.
@@ -32,6 +32,7 @@ from tui_reader.articles.listing import article_entries
 from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.paths import cache_dir, seeds_dir
 from tui_reader.search.engine import SearchResults, search
+from tui_reader.search.files import IndexWriteError
 from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
 
 __all__ = ["index_main", "search_main"]
@@ -155,8 +156,12 @@ def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexSta
             worker.join()
             raise
     error = outcome.get("error")
+    if isinstance(error, IndexWriteError):  # "no space left on device: <path>"
+        raise _CommandError(f"cannot write the search index: {error}; what was indexed "
+                            "before is kept", EXIT_NOT_SAVED) from error
     if isinstance(error, OSError):
-        raise _CommandError(f"cannot write the index: {error.strerror or error}",
+        where = f" ({error.filename})" if error.filename else ""
+        raise _CommandError(f"cannot write the search index: {error.strerror or error}{where}",
                             EXIT_NOT_SAVED) from error
     if isinstance(error, BaseException):
         raise error
@@ -179,7 +184,7 @@ def _report(stats: IndexStats, scan: CorpusScan, folder: Path, out: TextIO) -> N
         more = f"; {len(reasons) - 5} other reasons" if len(reasons) > 5 else ""
         print(f"  skipped {len(skipped):,} files: {listed}{more}", file=out)
     if stats.rebuilt:
-        print(f"  note: {safe_text(stats.rebuilt)}", file=out)
+        print(f"  note: the search {safe_text(stats.rebuilt)}", file=out)
     print(f"  index: {safe_line(str(folder))}", file=out)
 
 
@@ -286,7 +291,9 @@ def search_main(argv: list[str]) -> int:
         queries = _read_queries(args.queries) if args.queries else [" ".join(args.query)]
         scan = _scan(roots)
         builder = _builder(roots, args.cache_dir, args.workers)
-        _update(builder, scan, show_bar=sys.stderr.isatty())
+        stats = _update(builder, scan, show_bar=sys.stderr.isatty())
+        if stats.rebuilt:  # Damage found on load, repaired by this update: said once.
+            print(f"tui-reader: note: the search {safe_text(stats.rebuilt)}", file=sys.stderr)
         snapshot = builder.snapshot()
         snapshot.warm()
         out = sys.stdout

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
+import logging
 import os
 import shutil
 import threading
@@ -47,6 +47,20 @@ from tui_reader.articles.corpus import FileEntry
 from tui_reader.paths import cache_dir
 from tui_reader.procs import LifelinePool, worker_pool
 from tui_reader.search.analysis import AnalyzedDoc, Unreadable, analyze_file, segment_stored
+from tui_reader.search.files import Checksum, IndexDamaged, verify, write_array
+from tui_reader.search.manifest import (
+    INDEX_FORMAT,
+    LOCK,
+    MANIFEST,
+    VOCAB,
+    IndexLock,
+    Manifest,
+    SegmentEntry,
+    UnusableIndex,
+    committed_generation,
+    read_manifest,
+    write_manifest,
+)
 from tui_reader.search.segment import (
     MAX_SEGMENT_DOCS,
     Segment,
@@ -56,7 +70,6 @@ from tui_reader.search.segment import (
     write_segment,
 )
 from tui_reader.search.vocab import Lexicon, Vocabulary
-from tui_reader.text.wordseg import TOKENIZER_VERSION
 
 __all__ = [
     "INDEX_FORMAT",
@@ -64,12 +77,11 @@ __all__ = [
     "IndexSnapshot",
     "IndexStats",
     "SegmentView",
+    "UnusableIndex",
     "index_dir_for",
 ]
 
-INDEX_FORMAT = 1
-MANIFEST = "manifest.json"
-VOCAB = "vocab.txt"
+log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -112,6 +124,7 @@ class IndexSnapshot:
         with_words: bool,
     ) -> None:
         self.views = tuple(views)
+        self._holes = [bool(v.deleted.any()) for v in self.views]
         self.vocab = vocab
         self.vocab_size = vocab_size
         self.corpus_size = corpus_size
@@ -129,7 +142,16 @@ class IndexSnapshot:
         self.lexicon()
 
     def doc_frequency(self, gid: int) -> int:
-        return sum(v.segment.doc_frequency(gid) for v in self.views)
+        """Live articles holding term ``gid``: deleted ones never count, so a corpus
+        scores the same whether its index was built in one go or updated."""
+        total = 0
+        for view, holes in zip(self.views, self._holes, strict=True):
+            if holes:
+                docs = view.segment.doc_list(gid)
+                total += len(docs) - int(np.count_nonzero(view.deleted[docs]))
+            else:
+                total += view.segment.doc_frequency(gid)
+        return total
 
 
 @dataclass(slots=True)
@@ -148,46 +170,6 @@ class IndexStats:
     rebuilt: str | None = None
     cancelled: bool = False
     seconds: float = 0.0
-
-
-@dataclass(slots=True)
-class _Manifest:
-    segments: list[tuple[str, str | None]]  # (segment folder, deletion mask file)
-    vocab_size: int
-    next_id: int
-    generation: int
-    skipped: dict[str, tuple[int, int, str]]
-
-
-class _Lock:
-    """An advisory lock file so two processes never update one index at once."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._fh: int | None = None
-
-    def acquire(self, cancel: threading.Event | None) -> bool:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no cross-process lock.
-            return True
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self._fh = fd
-                return True
-            except OSError:
-                if cancel is not None and cancel.wait(0.2):
-                    os.close(fd)
-                    return False
-                if cancel is None:
-                    time.sleep(0.2)
-
-    def release(self) -> None:
-        if self._fh is not None:
-            os.close(self._fh)  # Closing drops the flock.
-            self._fh = None
 
 
 class IndexBuilder:
@@ -216,8 +198,11 @@ class IndexBuilder:
         self._lock = threading.Lock()  # Guards the published state below.
         self._corpus_size = 0
         self._views: list[SegmentView] = []
-        self._manifest = _Manifest([], 0, 1, 0, {})
+        self._manifest = Manifest()
         self._vocab = Vocabulary()
+        self._files: dict[str, dict[str, Checksum]] = {}  # segment -> its files' checksums
+        self._masks: dict[str, tuple[str, Checksum, BoolArray]] = {}  # committed masks
+        self._uncommitted = False  # True when loading dropped damaged segments.
         self._snapshot: IndexSnapshot
         index_dir.mkdir(parents=True, exist_ok=True)
         self._load()
@@ -225,52 +210,93 @@ class IndexBuilder:
     # Loading ----------------------------------------------------------------
 
     def _load(self) -> None:
+        """Load the committed index; an unusable one is wiped and rebuilt, never fatal.
+
+        Only :class:`UnusableIndex` (damaged manifest or vocabulary, another
+        version) means "rebuild"; any other exception is a bug and propagates.
+        A damaged segment costs only its own articles, which the next update
+        indexes again.
+        """
         try:
-            self._load_manifest()
-        except Exception as err:  # Anything unreadable means: start again.
-            if (self.index_dir / MANIFEST).exists():
-                self.load_error = f"index was unreadable and is rebuilt ({err})"
+            self._load_committed()
+        except UnusableIndex as err:
+            log.warning("search index %s is unusable, rebuilding: %s", self.index_dir, err)
+            self.load_error = f"index was unusable and is rebuilt: {err}"
             self._wipe()
-            self._views = []
-            self._manifest = _Manifest([], 0, 1, 0, {})
-            self._vocab = Vocabulary()
+            self._reset()
         self._publish()
 
-    def _load_manifest(self) -> None:
-        path = self.index_dir / MANIFEST
-        if not path.exists():
-            raise FileNotFoundError(path)
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.get("format") != INDEX_FORMAT or raw.get("tokenizer") != TOKENIZER_VERSION:
-            raise ValueError("index format or tokenizer changed")
-        if bool(raw.get("words")) != self.with_words:
-            raise ValueError("index was built with a different word setting")
-        manifest = _Manifest(
-            segments=[(str(s), d if d is None else str(d)) for s, d in raw["segments"]],
-            vocab_size=int(raw["vocab"]),
-            next_id=int(raw["next"]),
-            generation=int(raw["generation"]),
-            skipped={p: (int(s), int(m), str(r)) for p, s, m, r in raw["skipped"]},
-        )
+    def _reset(self) -> None:
+        self._views = []
+        self._files = {}
+        self._masks = {}
+        self._manifest = Manifest()
+        self._vocab = Vocabulary()
+
+    def _load_committed(self) -> None:
+        manifest = read_manifest(self.index_dir, with_words=self.with_words)
+        if manifest is None:
+            self._reset()
+            return
+        try:
+            verify(self.index_dir / VOCAB, manifest.vocab_sum)
+        except IndexDamaged as err:
+            raise UnusableIndex("its vocabulary file is damaged") from err
         vocab = Vocabulary.load(self.index_dir / VOCAB, manifest.vocab_size)
-        views = []
-        for name, deletions in manifest.segments:
-            segment = Segment(self.index_dir / name)
-            if segment.vocab_size > manifest.vocab_size:
-                raise ValueError(f"{name} uses terms missing from the vocabulary")
-            if deletions is None:
-                mask = np.zeros(segment.n_docs, dtype=bool)
-            else:
-                mask = np.load(self.index_dir / deletions).astype(bool)
-                if mask.shape != (segment.n_docs,):
-                    raise ValueError(f"{deletions}: wrong length")
-            mask.setflags(write=False)
-            views.append(SegmentView(segment, mask))
+        views: list[SegmentView] = []
+        files: dict[str, dict[str, Checksum]] = {}
+        masks: dict[str, tuple[str, Checksum, BoolArray]] = {}
+        damaged: list[str] = []
+        for entry in manifest.segments:
+            try:
+                view = self._open_segment(entry, manifest.vocab_size)
+            except IndexDamaged as err:
+                inside = err.path.is_relative_to(self.index_dir)
+                where = err.path.relative_to(self.index_dir) if inside else err.path
+                log.warning("search index file %s is damaged (%s)", where, err)
+                damaged.append(str(where))
+                continue
+            views.append(view)
+            files[entry.name] = entry.files
+            if entry.mask is not None and entry.mask_sum is not None:
+                masks[entry.name] = (entry.mask, entry.mask_sum, view.deleted)
+        if damaged:
+            manifest.segments = [e for e in manifest.segments if e.name in files]
+            more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
+            shown = ", ".join(damaged[:3]) + more
+            self.load_error = (
+                f"index had {len(damaged)} damaged file{'s' if len(damaged) > 1 else ''} "
+                f"({shown}); the articles in them are indexed again"
+            )
+            self._uncommitted = True
         self._manifest, self._vocab, self._views = manifest, vocab, views
+        self._files, self._masks = files, masks
+
+    def _open_segment(self, entry: SegmentEntry, vocab_size: int) -> SegmentView:
+        """A committed segment and its deletion mask, checked against their checksums."""
+        folder = self.index_dir / entry.name
+        for name, checksum in entry.files.items():
+            verify(folder / name, checksum)
+        segment = Segment(folder)
+        if segment.vocab_size > vocab_size:
+            raise IndexDamaged(folder, "uses terms missing from the vocabulary")
+        if entry.mask is None:
+            mask = np.zeros(segment.n_docs, dtype=bool)
+        else:
+            path = self.index_dir / entry.mask
+            verify(path, entry.mask_sum or (0, 0))
+            try:
+                mask = np.load(path).astype(bool)
+            except (OSError, ValueError) as err:
+                raise IndexDamaged(path, "unreadable") from err
+            if mask.shape != (segment.n_docs,):
+                raise IndexDamaged(path, "wrong length")
+        mask.setflags(write=False)
+        return SegmentView(segment, mask)
 
     def _wipe(self) -> None:
         for child in self.index_dir.iterdir():
-            if child.name == "lock":
+            if child.name == LOCK:
                 continue
             if child.is_dir() and not child.is_symlink():
                 shutil.rmtree(child, ignore_errors=True)
@@ -301,46 +327,33 @@ class IndexBuilder:
         manifest = self._manifest
         manifest.generation += 1
         manifest.vocab_size = len(self._vocab)
-        self._vocab.save(self.index_dir / VOCAB)
-        entries: list[tuple[str, str | None]] = []
-        old = dict(manifest.segments)
+        manifest.vocab_sum = self._vocab.save(self.index_dir / VOCAB, manifest.vocab_size)
+        entries: list[SegmentEntry] = []
+        masks: dict[str, tuple[str, Checksum, BoolArray]] = {}
         for view in self._views:
             name = view.segment.name
+            files = self._files[name]
             if not view.deleted.any():
-                entries.append((name, None))
+                entries.append(SegmentEntry(name, files))
                 continue
-            previous = old.get(name)
-            if previous is not None and self._same_mask(previous, view.deleted):
-                entries.append((name, previous))
-                continue
-            mask_name = f"{name}.d{manifest.generation}.npy"
-            tmp = self.index_dir / f"{mask_name}.tmp"
-            with tmp.open("wb") as fh:
-                np.save(fh, view.deleted)
-            os.replace(tmp, self.index_dir / mask_name)
-            entries.append((name, mask_name))
+            previous = self._masks.get(name)
+            if previous is not None and np.array_equal(previous[2], view.deleted):
+                mask_name, mask_sum = previous[0], previous[1]
+            else:
+                mask_name = f"{name}.d{manifest.generation}.npy"
+                tmp = self.index_dir / f"{mask_name}.tmp"
+                mask_sum = write_array(tmp, view.deleted)
+                os.replace(tmp, self.index_dir / mask_name)
+            masks[name] = (mask_name, mask_sum, view.deleted)
+            entries.append(SegmentEntry(name, files, mask_name, mask_sum))
         manifest.segments = entries
-        data = {
-            "format": INDEX_FORMAT,
-            "tokenizer": TOKENIZER_VERSION,
-            "words": self.with_words,
-            "vocab": manifest.vocab_size,
-            "next": manifest.next_id,
-            "generation": manifest.generation,
-            "segments": entries,
-            "skipped": [[p, s, m, r] for p, (s, m, r) in sorted(manifest.skipped.items())],
+        write_manifest(self.index_dir, manifest, with_words=self.with_words)
+        self._masks = masks
+        self._files = {e.name: e.files for e in entries}
+        self._uncommitted = False
+        keep = {MANIFEST, VOCAB, LOCK} | {e.name for e in entries} | {
+            e.mask for e in entries if e.mask is not None
         }
-        tmp = self.index_dir / f"{MANIFEST}.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.index_dir / MANIFEST)
-        keep = (
-            {MANIFEST, VOCAB, "lock"}
-            | {n for n, _ in entries}
-            | {d for _, d in entries if d is not None}
-        )
         for child in self.index_dir.iterdir():
             if child.name not in keep:
                 if child.is_dir():
@@ -348,12 +361,6 @@ class IndexBuilder:
                 else:
                     with contextlib.suppress(OSError):
                         child.unlink()
-
-    def _same_mask(self, file_name: str, mask: BoolArray) -> bool:
-        try:
-            return bool(np.array_equal(np.load(self.index_dir / file_name), mask))
-        except (OSError, ValueError):
-            return False
 
     # Updating ---------------------------------------------------------------
 
@@ -373,7 +380,7 @@ class IndexBuilder:
         started = time.perf_counter()
         stats = IndexStats(files=len(files), rebuilt=self.load_error)
         self.load_error = None
-        lock = _Lock(self.index_dir / "lock")
+        lock = IndexLock(self.index_dir / LOCK)
         if not lock.acquire(cancel):
             stats.cancelled = True
             return stats
@@ -391,18 +398,16 @@ class IndexBuilder:
 
     def _reload_if_changed(self) -> None:
         """Pick up commits another process made since we loaded."""
-        path = self.index_dir / MANIFEST
-        try:
-            generation = json.loads(path.read_text(encoding="utf-8")).get("generation")
-        except (OSError, ValueError):
-            generation = None
-        if generation != self._manifest.generation:
+        if self._uncommitted:
+            return  # Damaged segments were dropped: this state is newer than the disk's.
+        if committed_generation(self.index_dir) != self._manifest.generation:
             self._load()
 
     def _new_segment(self, arrays: SegmentArrays) -> Segment:
         name = f"seg{self._manifest.next_id:06d}"
         self._manifest.next_id += 1
-        return Segment(write_segment(self.index_dir, name, arrays))
+        self._files[name] = write_segment(self.index_dir, name, arrays)
+        return Segment(self.index_dir / name)
 
 
 class _UpdateRun:
@@ -482,7 +487,7 @@ class _UpdateRun:
             changed_structure = True
         if not self._cancelled():
             changed_structure |= self._merge(final=True)
-        if changed_structure:
+        if changed_structure or b._uncommitted:
             b._commit()
         b._publish()
 

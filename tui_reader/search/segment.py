@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tui_reader.search.analysis import AnalyzedDoc, stored_texts
+from tui_reader.search.files import Checksum, IndexDamaged, write_array, write_bytes
 from tui_reader.search.vocab import Vocabulary
 
 __all__ = [
@@ -255,25 +256,27 @@ class SegmentBuffer:
         )
 
 
-def _write_blob(folder: Path, name: str, items: list[bytes]) -> None:
+def _write_blob(folder: Path, name: str, items: list[bytes], sums: dict[str, Checksum]) -> None:
     offsets = np.zeros(len(items) + 1, dtype=np.int64)
     np.cumsum([len(i) for i in items], out=offsets[1:])
-    np.save(folder / f"{name}_off.npy", offsets)
-    with (folder / f"{name}.bin").open("wb") as fh:
-        for item in items:
-            fh.write(item)
+    sums[f"{name}_off.npy"] = write_array(folder / f"{name}_off.npy", offsets)
+    sums[f"{name}.bin"] = write_bytes(folder / f"{name}.bin", items)
 
 
-def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> Path:
-    """Write ``arrays`` as segment ``name`` under ``parent`` (atomically, by rename)."""
+def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> dict[str, Checksum]:
+    """Write ``arrays`` as segment ``name`` under ``parent`` (atomically, by rename).
+
+    Returns the size and CRC-32 of every file written, for the manifest.
+    """
     final = parent / name
     tmp = parent / f"{name}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    sums: dict[str, Checksum] = {}
     for field in _ARRAYS:
-        np.save(tmp / f"{field}.npy", getattr(arrays, field))
+        sums[f"{field}.npy"] = write_array(tmp / f"{field}.npy", getattr(arrays, field))
     for blob in _BLOBS:
-        _write_blob(tmp, blob, getattr(arrays, blob))
+        _write_blob(tmp, blob, getattr(arrays, blob), sums)
     meta = {
         "format": SEGMENT_FORMAT,
         "docs": arrays.n_docs,
@@ -283,11 +286,11 @@ def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> Path:
         "tokens": len(arrays.fwd),
         "passages": len(arrays.pstart),
     }
-    (tmp / "meta.json").write_text(json.dumps(meta))
+    sums["meta.json"] = write_bytes(tmp / "meta.json", [json.dumps(meta).encode()])
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)
-    return final
+    return sums
 
 
 class _Blob:
@@ -298,7 +301,7 @@ class _Blob:
         path = folder / f"{name}.bin"
         size = path.stat().st_size
         if self.offsets.shape != (count + 1,) or int(self.offsets[-1]) != size:
-            raise ValueError(f"{name}: offsets do not match the data")
+            raise IndexDamaged(path, "offsets do not match the data")
         self.data: npt.NDArray[np.uint8] = (
             np.asarray(np.memmap(path, dtype=np.uint8, mode="r"))
             if size
@@ -319,18 +322,24 @@ class Segment:
     """A loaded, read-only segment (arrays are memory-mapped; safe to share across threads)."""
 
     def __init__(self, folder: Path) -> None:
-        meta = json.loads((folder / "meta.json").read_text())
-        if meta.get("format") != SEGMENT_FORMAT:
-            raise ValueError("segment format changed")
+        try:
+            meta = json.loads((folder / "meta.json").read_bytes())
+        except (OSError, ValueError) as err:
+            raise IndexDamaged(folder / "meta.json", "unreadable") from err
+        if not isinstance(meta, dict) or meta.get("format") != SEGMENT_FORMAT:
+            raise IndexDamaged(folder, "segment format changed")
         self.name = folder.name
         self.folder = folder
         self.n_docs = int(meta["docs"])
         self.vocab_size = int(meta["vocab"])
         # Plain ndarray views of the maps: slicing a np.memmap costs a Python call each time.
-        arrays = {f: np.asarray(np.load(folder / f"{f}.npy", mmap_mode="r")) for f in _ARRAYS}
+        try:
+            arrays = {f: np.asarray(np.load(folder / f"{f}.npy", mmap_mode="r")) for f in _ARRAYS}
+        except (OSError, ValueError) as err:
+            raise IndexDamaged(folder, f"unreadable array ({err})") from err
         for field, dtype in _ARRAYS.items():
             if arrays[field].dtype != dtype or arrays[field].ndim != 1:
-                raise ValueError(f"{field}: wrong dtype or shape")
+                raise IndexDamaged(folder, f"{field}: wrong dtype or shape")
         n, v = self.n_docs, self.vocab_size
         expected = {
             "ptr": v + 1,
@@ -347,19 +356,19 @@ class Segment:
         }
         for field, length in expected.items():
             if len(arrays[field]) != length:
-                raise ValueError(f"{field}: expected {length} entries")
+                raise IndexDamaged(folder, f"{field}: expected {length} entries")
         if (
             n > MAX_SEGMENT_DOCS
             or int(arrays["ptr"][-1]) != len(arrays["post"])
             or (int(arrays["dptr"][-1]) != len(arrays["dpost"]))
         ):
-            raise ValueError("postings pointer does not match")
+            raise IndexDamaged(folder, "postings pointer does not match")
         if (
             int(arrays["dstart"][0]) != PAD
             or int(arrays["dstart"][-1]) != len(arrays["fwd"])
             or (int(arrays["pptr"][-1]) != len(arrays["pstart"]))
         ):
-            raise ValueError("document pointers do not match")
+            raise IndexDamaged(folder, "document pointers do not match")
         self.ptr: I64 = arrays["ptr"]
         self.post: U32 = arrays["post"]
         self.dptr: I64 = arrays["dptr"]

@@ -31,6 +31,8 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from tui_reader.search.files import Checksum, write_bytes
+
 __all__ = ["SENTINEL", "Lexicon", "Vocabulary"]
 
 #: Term id 0: the padding between documents in the forward index; matches nothing.
@@ -87,16 +89,17 @@ class Vocabulary:
 
     # Persistence -----------------------------------------------------------
 
-    def save(self, path: Path) -> None:
-        """Write the terms (one per line; terms never hold newlines) atomically."""
-        size = len(self._terms)
+    def save(self, path: Path, size: int | None = None) -> Checksum:
+        """Write the first ``size`` terms (one per line; terms never hold newlines) atomically.
+
+        Returns the file's size and CRC-32, for the manifest.
+        """
+        size = len(self._terms) if size is None else size
         data = "\n".join(self._terms[:size]).encode("utf-8", "surrogatepass")
         tmp = path.with_name(path.name + ".tmp")
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        checksum = write_bytes(tmp, [data], sync=True)
         os.replace(tmp, path)
+        return checksum
 
     @classmethod
     def load(cls, path: Path, size: int) -> Vocabulary:
