@@ -142,8 +142,18 @@ def test_cli_search_on_a_damaged_index_is_clean(
 ) -> None:
     corpus, index = clean
     cache = tmp_path / "cache"
-    args = ["search", "--corpus", str(corpus), "--cache-dir", str(cache), "--workers", "0",
-            "--json", "--queries", str(tmp_path / "q.txt")]
+    args = [
+        "search",
+        "--corpus",
+        str(corpus),
+        "--cache-dir",
+        str(cache),
+        "--workers",
+        "0",
+        "--json",
+        "--queries",
+        str(tmp_path / "q.txt"),
+    ]
     (tmp_path / "q.txt").write_text("\n".join(QUERIES), encoding="utf-8")
     folder = index_dir_for([corpus], cache)
     folder.parent.mkdir(parents=True)
@@ -206,8 +216,19 @@ def test_cli_on_a_full_disk_says_no_space_left(
     corpus, _ = clean
     _full_disk_after(monkeypatch, 3000)
     cache = tmp_path / "cache"
-    code = main(["search", "--corpus", str(corpus), "--cache-dir", str(cache), "--workers", "0",
-                 "ha", "noi"])
+    code = main(
+        [
+            "search",
+            "--corpus",
+            str(corpus),
+            "--cache-dir",
+            str(cache),
+            "--workers",
+            "0",
+            "ha",
+            "noi",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "no space left on device" in err and str(index_dir_for([corpus], cache)) in err

@@ -89,7 +89,7 @@ def test_corrupt_or_outdated_index_is_rebuilt(corpus: Path, build: Build, tmp_pa
     assert stats.rebuilt and stats.indexed == 4
     assert _paths(builder, "dien ra tai ha noi")[0] == "phrase.txt"
 
-    head, body = (index / "manifest.json").read_bytes().split(b"\n", 1)
+    _head, body = (index / "manifest.json").read_bytes().split(b"\n", 1)
     manifest = json.loads(body)
     manifest["tokenizer"] = -1
     body = json.dumps(manifest).encode()

@@ -8,9 +8,10 @@ per line and prints one JSON object per line, in order, with the in-process
 time of each query (start-up and index loading excluded).
 
 Exit status: 0 done; 1 the index could not be written (cache folder not
-writable, or "no space left on device" with the file's path); 2 bad usage (a corpus path or the queries file is missing); 130
-interrupted (what was indexed so far is kept). Errors are one line on stderr,
-never a traceback. Article text and file names are shown through
+writable, or "no space left on device" with the file's path); 2 bad usage
+(a corpus path or the queries file is missing); 130 interrupted (what was
+indexed so far is kept). Errors are one line on stderr, never a traceback.
+Article text and file names are shown through
 ``safe_text``: no character of a corpus reaches the terminal as a control code.
 """
 

@@ -351,9 +351,11 @@ class IndexBuilder:
         self._masks = masks
         self._files = {e.name: e.files for e in entries}
         self._uncommitted = False
-        keep = {MANIFEST, VOCAB, LOCK} | {e.name for e in entries} | {
-            e.mask for e in entries if e.mask is not None
-        }
+        keep = (
+            {MANIFEST, VOCAB, LOCK}
+            | {e.name for e in entries}
+            | {e.mask for e in entries if e.mask is not None}
+        )
         for child in self.index_dir.iterdir():
             if child.name not in keep:
                 if child.is_dir():
