@@ -67,7 +67,7 @@ from tui_reader.search.segment import (
     SegmentArrays,
     SegmentBuffer,
     merge_segments,
-    write_segment,
+    write_segment_files,
 )
 from tui_reader.search.vocab import Lexicon, Vocabulary
 
@@ -408,7 +408,7 @@ class IndexBuilder:
     def _new_segment(self, arrays: SegmentArrays) -> Segment:
         name = f"seg{self._manifest.next_id:06d}"
         self._manifest.next_id += 1
-        self._files[name] = write_segment(self.index_dir, name, arrays)
+        self._files[name] = write_segment_files(self.index_dir, name, arrays)
         return Segment(self.index_dir / name)
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "SegmentBuffer",
     "merge_segments",
     "write_segment",
+    "write_segment_files",
 ]
 
 SEGMENT_FORMAT = 3
@@ -263,7 +264,13 @@ def _write_blob(folder: Path, name: str, items: list[bytes], sums: dict[str, Che
     sums[f"{name}.bin"] = write_bytes(folder / f"{name}.bin", items)
 
 
-def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> dict[str, Checksum]:
+def write_segment(parent: Path, name: str, arrays: SegmentArrays) -> Path:
+    """Write ``arrays`` as segment ``name`` under ``parent``; returns its folder."""
+    write_segment_files(parent, name, arrays)
+    return parent / name
+
+
+def write_segment_files(parent: Path, name: str, arrays: SegmentArrays) -> dict[str, Checksum]:
     """Write ``arrays`` as segment ``name`` under ``parent`` (atomically, by rename).
 
     Returns the size and CRC-32 of every file written, for the manifest.
