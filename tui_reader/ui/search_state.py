@@ -1,10 +1,19 @@
-"""What the list shows while a search is active: the latest results and how to describe them."""
+"""What the list shows while a search is active: the latest results and how to describe them.
+
+Snippets are made only for the rows someone looks at: :class:`RowSnippets` is
+the list's sequence of second lines, and it asks the engine for a row's
+snippet the first time that row is drawn (the search worker warms the first
+screenful before the results are shown, so the UI thread rarely makes one).
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
+from tui_reader.ui.widgets.article_list import RowSnippet
 from tui_reader.ui.words import plural
 
 if TYPE_CHECKING:
@@ -13,6 +22,64 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 50
 """Ranked results listed per query."""
+
+
+class RowSnippets(Sequence[RowSnippet]):
+    """The results' snippet lines, each made (and kept) the first time it is asked for.
+
+    Thread-safe: the search worker warms the first rows while the UI thread may
+    already be drawing older results (a different instance), and a row is made
+    at most once.
+    """
+
+    def __init__(self, results: SearchResults, hits: Sequence[SearchHit]) -> None:
+        self.results = results
+        self.hits = list(hits)
+        self._made: dict[int, RowSnippet] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    @overload
+    def __getitem__(self, index: int) -> RowSnippet: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RowSnippet]: ...
+
+    def __getitem__(self, index: int | slice) -> RowSnippet | Sequence[RowSnippet]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self.hits)
+        made = self._made.get(index)
+        if made is not None:
+            return made
+        with self._lock:
+            made = self._made.get(index)
+            if made is None:
+                made = self._make(self.hits[index])
+                self._made[index] = made
+        return made
+
+    @property
+    def made(self) -> int:
+        """How many rows have their snippet made (for tests and figures)."""
+        return len(self._made)
+
+    def warm(self, indexes: Iterable[int]) -> None:
+        """Make the snippets of these rows now (in the search worker, off the UI thread)."""
+        for index in indexes:
+            if 0 <= index < len(self.hits):
+                self[index]
+
+    def _make(self, hit: SearchHit) -> RowSnippet:
+        from tui_reader.search.highlight import text_spans
+
+        text, spans = _snippet_of(self.results, hit)
+        matcher = self.results.matcher
+        title = tuple(text_spans(hit.title, matcher)) if matcher else ()
+        return RowSnippet(text, tuple(spans), title).starting_near_match()
 
 
 @dataclass(slots=True)
@@ -52,19 +119,64 @@ class SearchState:
             return None
         return self.hits[index]
 
-    def summary(self) -> str:
-        """The status line: how many matched, how fast, and how much is indexed yet."""
+    def summary(self) -> tuple[str, str]:
+        """The status line, in full and short: how many matched, how fast, how much indexed."""
         results = self.results
         if results is None:
-            return ""
-        shown = len(results.hits)
-        if results.hits:
-            text = f"{plural(results.total, 'matching article')}"
-            if results.total > shown:
-                text += f" (top {shown:,} listed)"
-            text += f" · {results.elapsed_ms:.0f} ms"
-        else:
-            text = f"No matches for “{results.query}”"
-        if results.indexed < results.corpus_size:
-            text += f" · searched {results.indexed:,} of {results.corpus_size:,} so far"
-        return text
+            return "", ""
+        return summarize(results)
+
+
+def summarize(results: SearchResults) -> tuple[str, str]:
+    """What the status line says about ``results``: the full text and a short form.
+
+    "1 article holds every word · 312 hold some": the first count is what a
+    reader expects a search to find; the second says how many partial matches
+    the ranking had to choose from.
+    """
+    if not results.hits:
+        full = short = f"No matches for “{results.query}”"
+    else:
+        full, short, headline = _counts(results)
+        listed = len(results.hits)
+        if headline > listed:
+            full += f" (top {listed:,} listed)"
+        full += f" · {results.elapsed_ms:.0f} ms"
+    if results.indexed < results.corpus_size:
+        full += f" · searched {results.indexed:,} of {results.corpus_size:,} so far"
+        short += f" · {results.indexed:,}/{results.corpus_size:,} indexed"
+    return full, short
+
+
+def _counts(results: SearchResults) -> tuple[str, str, int]:
+    """The counts in full and short, and the count the list's length is compared with."""
+    every, some = _every_some(results)
+    words = len(results.plan.words) if results.plan is not None else 0
+    if words <= 1 or not hasattr(results, "every"):
+        return plural(some, "matching article"), f"{some:,} found", some
+    if some <= every:
+        return f"{plural(every, 'article')} {_verb(every)} every word", f"{every:,} found", every
+    lead = "No article holds" if every == 0 else f"{plural(every, 'article')} {_verb(every)}"
+    full = f"{lead} every word · {some:,} {_verb(some)} some"
+    return full, f"{every:,} all · {some:,} some", every
+
+
+def _verb(count: int) -> str:
+    return "holds" if count == 1 else "hold"
+
+
+# Until the engine's lazy snippets and every/some counts land (BOARD 08:12), the
+# eager fields stand in for them.
+def _snippet_of(results: SearchResults, hit: SearchHit) -> tuple[str, list[tuple[int, int]]]:
+    from tui_reader.search import engine
+
+    lazy = getattr(engine, "snippet_of", None)
+    if lazy is not None:
+        text, spans = lazy(results, hit)
+        return str(text), list(spans)
+    return hit.snippet, list(hit.snippet_spans)
+
+
+def _every_some(results: SearchResults) -> tuple[int, int]:
+    every = getattr(results, "every", results.total)
+    return int(every), int(getattr(results, "some", results.total))

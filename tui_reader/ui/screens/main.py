@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -38,9 +38,9 @@ from tui_reader.ui.feeds import FEED_BINDINGS, FeedsPanel
 from tui_reader.ui.messages import SaveSettings
 from tui_reader.ui.screens.main_bindings import MAIN_BINDINGS
 from tui_reader.ui.screens.note import NoteScreen
-from tui_reader.ui.search_state import SEARCH_LIMIT, SearchState
+from tui_reader.ui.search_state import SEARCH_LIMIT, RowSnippets, SearchState
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
-from tui_reader.ui.widgets.article_list import ArticleList, RowSnippet
+from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.search_bar import SearchBar
 from tui_reader.ui.widgets.status_bar import StatusBar
@@ -70,6 +70,20 @@ LIST_MODES = ("normal", "wide", "hidden")
 
 INDEXING_NOTICE_SECONDS = 2.0
 """Indexing that took longer than this is announced when it finishes."""
+
+
+@dataclass(frozen=True, slots=True)
+class _SearchJob:
+    """One search to run: the query, its sequence number and what the worker needs."""
+
+    query: str
+    sequence: int
+    allowed: frozenset[str] | None
+    """With filters on, the keys they let through (None: every article)."""
+    keep: str | None
+    """The article expected to stay selected (its snippets are made first)."""
+    rows: int
+    """Result rows on one screen."""
 
 
 class MainScreen(WorkerFailures, Screen[None]):
@@ -106,6 +120,8 @@ class MainScreen(WorkerFailures, Screen[None]):
     skipped_count: var[int] = var(0)
     scanning: var[bool] = var(False)
     search_info: var[str] = var("")
+    search_short: var[str] = var("")
+    """A shorter ``search_info`` for a narrow status line ("" when there is none)."""
     index_label: var[str] = var("")
     feeds_label: var[str] = var("")
     """Feed fetching progress ("fetching feeds 3/20"), empty when none runs."""
@@ -130,6 +146,9 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.builder: IndexBuilder | None = None
         """The search index, once loaded (in the indexing worker)."""
         self.search = SearchState()
+        self._searching = False
+        """A search worker is running; a newer query waits in ``_next_search``."""
+        self._next_search: _SearchJob | None = None
         self.corpus_checked = False
         """True once the corpus on disk has been compared with the cached listing."""
         self.marks: dict[int, Bookmark] = {}
@@ -164,6 +183,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             MainScreen.unread_only,
             MainScreen.bookmarked_only,
             MainScreen.search_info,
+            MainScreen.search_short,
             MainScreen.index_label,
             MainScreen.feeds_label,
             MainScreen.feed_filter,
@@ -263,7 +283,9 @@ class MainScreen(WorkerFailures, Screen[None]):
             self.status.show_progress(1, 1)
             self.index_label = "indexing failed: search covers what was indexed before"
         elif group == "search":
-            self.search_info = f"{what} failed: see the notification"
+            self._searching = False
+            self._next_search = None
+            self.say(f"{what} failed: see the notification")
 
     def _save_problem_changed(self, problem: str) -> None:
         self.save_warning = f"not saving: {problem}" if problem else ""
@@ -384,6 +406,7 @@ class MainScreen(WorkerFailures, Screen[None]):
     def action_feed_list(self) -> None:
         """The feeds with their unread counts; choosing one shows only its articles."""
         self.feeds.show_list(self.listing.articles, self.state.read_keys_cache, self.feed_filter)
+
     def watch_list_order(self, order: SortOrder) -> None:
         self.sort_label = "" if order is SortOrder.PATH else ordering.SORT_LABELS[order]
         if self.is_mounted:
@@ -657,7 +680,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         )
         self._position_wanted = focus_passage is None and cursor is None and known is None
         if highlights is not None and self.reader.match_count:
-            self.search_info = self._match_info()
+            self.say(self._match_info())
         # Opening marks read, but is not an undo step (undo is for what the reader did).
         store.set_read(meta.key, True, path=meta.path, title=meta.title, record=False)
         if article.key != meta.key:
@@ -881,20 +904,69 @@ class MainScreen(WorkerFailures, Screen[None]):
             event.stop()
             event.prevent_default()
 
+    def say(self, info: str, short: str = "") -> None:
+        """Put ``info`` in the status line's search part (``short`` for a narrow line)."""
+        self.search_info = info
+        self.search_short = short
+
     def _start_search(self, query: str) -> None:
+        """Search for ``query``; while a search runs, only the newest query waits for it.
+
+        Searches never pile up behind each other: typing fast starts one search,
+        and the query standing when it ends is searched next (stale ones never run).
+        """
         self.search.sequence += 1
         allowed = frozenset(m.key for m in self._visible_rows()) if self.filtering else None
-        self._run_search(query, self.search.sequence, allowed)
+        rows = max(1, self.article_list.size.height // 2 + 1)
+        job = _SearchJob(query, self.search.sequence, allowed, self._keep_key(query), rows)
+        if self._searching:
+            self._next_search = job
+            return
+        self._searching = True
+        self._run_search(job)
+
+    def _search_done(self) -> None:
+        """A search worker finished: run the query typed meanwhile, if any."""
+        self._searching = False
+        job, self._next_search = self._next_search, None
+        if job is not None and job.sequence == self.search.sequence:
+            self._searching = True
+            self._run_search(job)
+
+    def _keep_key(self, query: str) -> str | None:
+        """The article to keep selected when results for ``query`` replace the list's.
+
+        The same query again (more was indexed) keeps whatever is selected; a new
+        query keeps only an article the reader moved to in these results.
+        """
+        previous = self.search.results
+        if previous is None:
+            return None
+        if previous.query.split() == query.split():
+            current = self.article_list.current
+            return current.key if current is not None else None
+        return self.article_list.picked
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _run_search(self, query: str, sequence: int, allowed: frozenset[str] | None) -> None:
-        """Search in a worker; with filters on, only articles the filters let through."""
+    def _run_search(self, job: _SearchJob) -> None:
+        """Search in a worker; with filters on, only articles the filters let through.
+
+        The first screenful of snippets is made here too, so the UI thread only
+        draws (later rows get theirs as they scroll into view).
+        """
+        try:
+            self._search(job)
+        finally:
+            self.app.call_from_thread(self._search_done)
+
+    def _search(self, job: _SearchJob) -> None:
         builder = self.builder
         if builder is None:
-            self.app.call_from_thread(self._search_waiting, query)
+            self.app.call_from_thread(self._search_waiting, job.query)
             return
         from tui_reader.search.engine import search
 
+        query, allowed = job.query, job.allowed
         if allowed is None:
             results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
         else:
@@ -902,26 +974,33 @@ class MainScreen(WorkerFailures, Screen[None]):
             results = search(builder.snapshot(), query, limit=FILTERED_SEARCH_LIMIT)
             kept = [hit for hit in results.hits if hit.key in allowed]
             results = replace(results, hits=kept[:SEARCH_LIMIT], total=len(kept))
-        self.app.call_from_thread(self._show_results, results, sequence)
+        if job.sequence != self.search.sequence:
+            return  # Typed on meanwhile: skip the snippets, the next search is waiting.
+        snippets = RowSnippets(results, results.hits)
+        at = next((i for i, hit in enumerate(results.hits) if hit.key == job.keep), 0)
+        snippets.warm(range(max(0, at - job.rows), at + job.rows + 1))
+        self.app.call_from_thread(self._show_results, results, job.sequence, snippets)
 
     def _search_waiting(self, query: str) -> None:
         self.search.pending = query
-        self.search_info = "The search index is loading… results follow"
+        self.say("The search index is loading… results follow")
 
-    def _show_results(self, results: SearchResults, sequence: int) -> None:
+    def _show_results(
+        self, results: SearchResults, sequence: int, snippets: RowSnippets | None = None
+    ) -> None:
         if sequence != self.search.sequence or not self.search_bar.value.strip():
             return  # A newer query was typed meanwhile: never show stale results.
         by_path = self._by_path()
-        rows: list[ArticleMeta] = []
-        snippets: list[RowSnippet] = []
-        for hit in results.hits:
-            meta = by_path.get(hit.path) or ArticleMeta(hit.path, hit.key, hit.title, None, 0, 0)
-            rows.append(meta)
-            snippet = RowSnippet(hit.snippet, tuple(hit.snippet_spans))
-            snippets.append(snippet.starting_near_match())
+        rows = [
+            by_path.get(hit.path) or ArticleMeta(hit.path, hit.key, hit.title, None, 0, 0)
+            for hit in results.hits
+        ]
+        keep = self._keep_key(results.query)
         self.search.show(results)
-        self.article_list.set_rows(rows, snippets)
-        self.search_info = self.search.summary()
+        self.article_list.set_rows(
+            rows, snippets or RowSnippets(results, results.hits), keep_key=keep
+        )
+        self.say(*self.search.summary())
         self._update_empty()
 
     def _by_path(self) -> dict[str, ArticleMeta]:
@@ -934,7 +1013,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.search.sequence += 1
         was_active = self.search.active
         self.search.clear()
-        self.search_info = ""
+        self.say("")
         if was_active:
             self._show_rows()
 
@@ -945,11 +1024,11 @@ class MainScreen(WorkerFailures, Screen[None]):
 
     def action_next_match(self) -> None:
         if self.reader.jump_match(+1):
-            self.search_info = self._match_info()
+            self.say(self._match_info())
 
     def action_previous_match(self) -> None:
         if self.reader.jump_match(-1):
-            self.search_info = self._match_info()
+            self.say(self._match_info())
 
     # --- indexing -------------------------------------------------------------------
 

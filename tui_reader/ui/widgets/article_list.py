@@ -24,7 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.articles.model import ArticleMeta
-from tui_reader.articles.sanitize import safe_text
+from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.ui.ordering import meta_date, short_date
 
 DATE_MIN_WIDTH = 56
@@ -37,6 +37,8 @@ class RowSnippet:
 
     text: str
     spans: tuple[tuple[int, int], ...] = ()
+    title_spans: tuple[tuple[int, int], ...] = ()
+    """Matches in the row's title (offsets into ``ArticleMeta.title``)."""
 
     def starting_near_match(self, lead: int = 12) -> RowSnippet:
         """The snippet cut to begin a few characters before its first match.
@@ -53,7 +55,7 @@ class RowSnippet:
         cut = first - lead if cut < 0 else cut + 1
         shift = cut - 1  # one character for the ellipsis
         spans = tuple((a - shift, b - shift) for a, b in self.spans if a >= cut)
-        return RowSnippet("…" + self.text[cut:], spans)
+        return RowSnippet("…" + self.text[cut:], spans, self.title_spans)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -130,6 +132,10 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._rows: Sequence[ArticleMeta] = ()
         self._snippets: Sequence[RowSnippet] | None = None
+        self._placing = False
+        self.picked: str | None = None
+        """The key of the article the reader moved the cursor to (None: the cursor is
+        where the list put it). A new set of rows keeps it selected when it is listed."""
         self.read_keys = read_keys
         self.bookmark_counts = bookmark_counts
 
@@ -159,16 +165,33 @@ class ArticleList(ScrollView, can_focus=True):
         *,
         keep_key: str | None = None,
     ) -> None:
-        """Replace the rows; keep the cursor on ``keep_key`` when it is still listed."""
+        """Replace the rows; keep the cursor on ``keep_key`` when it is still listed.
+
+        A kept row stays where it was on screen (the list scrolls under it), so a
+        refresh of the results neither moves the selection nor the reader's eye.
+        """
+        old_index, old_top = self.cursor, int(self.scroll_offset.y)
+        old_height = self.row_height
         self._rows = rows
         self._snippets = snippets
         self.virtual_size = Size(self.size.width, len(rows) * self.row_height)
-        index = 0
+        index = -1
         if keep_key is not None:
-            index = next((i for i, m in enumerate(rows) if m.key == keep_key), 0)
-        if index == 0:
+            index = next((i for i, m in enumerate(rows) if m.key == keep_key), -1)
+        if self.picked is not None and (index < 0 or rows[index].key != self.picked):
+            self.picked = None
+        if index < 0:
+            index = 0
             self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = index
+        else:
+            on_screen = old_index * old_height - old_top
+            top = max(0, index * self.row_height - on_screen)
+            self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self._placing = True
+        try:
+            self.cursor = index
+        finally:
+            self._placing = False
         self.refresh()
 
     def append_rows(self, rows: Sequence[ArticleMeta]) -> None:
@@ -191,6 +214,8 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
 
     def watch_cursor(self, value: int) -> None:
+        if not self._placing and self.current is not None:
+            self.picked = self.current.key
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, value, self.current))
@@ -249,7 +274,9 @@ class ArticleList(ScrollView, can_focus=True):
         if index == self.cursor:
             style = base + self.get_component_rich_style("article-list--cursor")
         if sub == 0:
-            text = self._title_line(self._rows[index], width)
+            snippets = self._snippets
+            spans = snippets[index].title_spans if snippets and index < len(snippets) else ()
+            text = self._title_line(self._rows[index], width, spans)
         else:
             text = self._snippet_line(index, width)
         segments = list(text.render(self.app.console))
@@ -260,7 +287,9 @@ class ArticleList(ScrollView, can_focus=True):
         """A component's own style (no background), to layer over the row's."""
         return self.get_component_rich_style(f"article-list--{component}", partial=True)
 
-    def _title_line(self, meta: ArticleMeta, width: int) -> Text:
+    def _title_line(
+        self, meta: ArticleMeta, width: int, spans: Sequence[tuple[int, int]] = ()
+    ) -> Text:
         unread = meta.key not in self.read_keys
         marker_style = self._style("unread")
         title_style = marker_style if unread else self._style("read")
@@ -279,7 +308,10 @@ class ArticleList(ScrollView, can_focus=True):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● " if unread else "  ", marker_style)
         room = max(4, width - 2 - right.cell_len)
-        title = Text(safe_text(meta.title), style=title_style, no_wrap=True, overflow="ellipsis")
+        title = Text(safe_line(meta.title), style=title_style, no_wrap=True, overflow="ellipsis")
+        match_style = self._style("match")
+        for start, end in spans:
+            title.stylize(match_style, start, end)
         title.truncate(room, overflow="ellipsis", pad=True)
         text.append_text(title)
         text.append_text(right)
@@ -290,7 +322,7 @@ class ArticleList(ScrollView, can_focus=True):
         assert self._snippets is not None
         snippet = self._snippets[index] if index < len(self._snippets) else RowSnippet("")
         text = Text("  ", no_wrap=True, overflow="ellipsis")
-        body = Text(snippet.text, style=self._style("snippet"))
+        body = Text(safe_line(snippet.text), style=self._style("snippet"))
         match_style = self._style("match")
         for start, end in snippet.spans:
             body.stylize(match_style, start, end)

@@ -20,8 +20,10 @@ from textual.widgets import Input
 
 from tui_reader.ui.safe import SafeInput
 
-DEBOUNCE_SECONDS = 0.12
-"""A fast typist starts one search per pause, not one per key."""
+DEBOUNCE_SECONDS = 0.05
+"""A fast typist starts one search per pause, not one per key. Short, because the
+screen never queues searches (one runs, the newest query waits for it), so what
+is left of a burst costs at most one search, not one per key."""
 
 HISTORY_SIZE = 100
 """Searches remembered for up/down in the bar."""

@@ -1,7 +1,8 @@
 """The status line: corpus counts, filters, indexing progress and save warnings.
 
 It is one line at any width: each part has a priority, and when the line is
-too narrow the least important parts are dropped whole (never cut mid-word).
+too narrow the least important part is shortened (when it has a short form)
+or else dropped whole (never cut mid-word), until the line fits.
 A save warning and the search summary outrank counts; the sort order and the
 indexing label go first.
 """
@@ -32,16 +33,25 @@ class Part:
     text: str
     style: str
     priority: int
+    short: str = ""
+    """A shorter way to say ``text`` ("": none), used before the part is dropped."""
 
 
 def fit(parts: list[Part], width: int) -> Text:
-    """The parts joined with " · ", dropping the lowest-priority ones until they fit."""
+    """The parts joined with " · ": the lowest-priority one is shortened, else dropped,
+    until they fit."""
     kept = list(parts)
     while kept:
         line = " · ".join(part.text for part in kept)
-        if cell_len(line) <= width or len(kept) == 1:
+        if cell_len(line) <= width:
             break
-        kept.remove(min(kept, key=lambda part: part.priority))
+        least = min(kept, key=lambda part: part.priority)
+        if least.short and least.short != least.text:
+            kept[kept.index(least)] = Part(least.short, least.style, least.priority)
+        elif len(kept) == 1:
+            break
+        else:
+            kept.remove(least)
     text = Text(no_wrap=True, overflow="ellipsis")
     for number, part in enumerate(kept):
         if number:
@@ -60,6 +70,7 @@ class StatusBar(Horizontal):
     unread_only: reactive[bool] = reactive(False)
     bookmarked_only: reactive[bool] = reactive(False)
     search_info: reactive[str] = reactive("")
+    search_short: reactive[str] = reactive("")
     warning: reactive[str] = reactive("")
     index_label: reactive[str] = reactive("")
     feeds_label: reactive[str] = reactive("")
@@ -92,7 +103,7 @@ class StatusBar(Horizontal):
     watch_article_count = watch_unread_count = watch_skipped_count = _watch_any
     watch_scanning = watch_unread_only = watch_bookmarked_only = watch_search_info = _watch_any
     watch_warning = watch_index_label = watch_sort_label = watch_source_filter = _watch_any
-    watch_feeds_label = watch_feed_filter = _watch_any
+    watch_feeds_label = watch_feed_filter = watch_search_short = _watch_any
 
     def on_resize(self, _event: events.Resize) -> None:
         done, total = self._progress
@@ -105,7 +116,7 @@ class StatusBar(Horizontal):
         """Everything the line would say with room to spare."""
         parts: list[Part] = []
         if self.search_info:
-            parts.append(Part(self.search_info, "bold", 80))
+            parts.append(Part(self.search_info, "bold", 80, self.search_short))
         else:
             parts.append(Part(plural(self.article_count, "article"), "", 70))
             parts.append(Part(f"{self.unread_count:,} unread", "", 60))
