@@ -32,7 +32,7 @@ async def test_typing_a_query_without_tone_marks_lists_ranked_results(make_app: 
         assert screen.article_list.row_height == 2
         hit = screen.search.hit_at(0)
         assert hit is not None and hit.snippet_spans
-        assert "matching articles" in screen.status.search_info
+        assert "1 article holds every word · 2 hold some" in screen.status.search_info
         # The snippet's highlighted words are the query's words, folded.
         highlighted = " ".join(hit.snippet[a:b].lower() for a, b in hit.snippet_spans)
         assert "hội nghị thượng đỉnh" in highlighted or "hà nội" in highlighted

@@ -973,7 +973,10 @@ class MainScreen(WorkerFailures, Screen[None]):
             # The engine ranks the whole corpus; fetch more and keep what the filters allow.
             results = search(builder.snapshot(), query, limit=FILTERED_SEARCH_LIMIT)
             kept = [hit for hit in results.hits if hit.key in allowed]
-            results = replace(results, hits=kept[:SEARCH_LIMIT], total=len(kept))
+            every = min(results.every, len(kept))
+            results = replace(
+                results, hits=kept[:SEARCH_LIMIT], total=len(kept), some=len(kept), every=every
+            )
         if job.sequence != self.search.sequence:
             return  # Typed on meanwhile: skip the snippets, the next search is waiting.
         snippets = RowSnippets(results, results.hits)
