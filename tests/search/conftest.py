@@ -44,10 +44,9 @@ def baomoi_sample(folder: Path, count: int) -> list[str]:
     return chosen
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """The seeds plus a few hand-written articles."""
-    folder = copy_seeds(tmp_path / "corpus")
+def small_corpus(folder: Path) -> Path:
+    """The seeds plus two hand-written articles: a phrase and its words scattered."""
+    copy_seeds(folder)
     write_article(
         folder,
         "phrase.txt",
@@ -63,6 +62,12 @@ def corpus(tmp_path: Path) -> Path:
         "Hà Giang và Nội Bài là hai nơi chúng tôi đi qua.",
     )
     return folder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The seeds plus a few hand-written articles."""
+    return small_corpus(tmp_path / "corpus")
 
 
 Build = Callable[..., tuple[IndexBuilder, IndexStats]]

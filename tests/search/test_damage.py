@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.search.conftest import files_of, write_article
+from tests.search.conftest import files_of, small_corpus, write_article
 from tui_reader.cli import main
 from tui_reader.search import files as index_files
 from tui_reader.search.engine import search
@@ -37,25 +37,14 @@ QUERIES = [
 
 
 def _corpus(folder: Path) -> Path:
-    from tests.helpers import copy_seeds
-
-    copy_seeds(folder)
-    write_article(
-        folder,
-        "phrase.txt",
-        "Tin tức thời sự",
-        "Hội nghị thượng đỉnh diễn ra tại Hà Nội trong hai ngày.",
-        "Đoàn đại biểu đã đến Đà Nẵng trước đó.",
-    )
-    write_article(
-        folder,
-        "scattered.txt",
-        "Ghi chép một ngày",
-        "Hội trường rộng, nghị sự kéo dài. Thượng tuần tháng trước, đỉnh núi phủ mây.",
-        "Hà Giang và Nội Bài là hai nơi chúng tôi đi qua.",
-    )
+    small_corpus(folder)
     write_article(folder, "gone.txt", "Bão số 5 đổ bộ", "Cơn bão mạnh gây mưa lớn ở Đà Nẵng.")
     return folder
+
+
+def _search_args(corpus: Path, cache: Path, *rest: str) -> list[str]:
+    """``tui-reader search`` on ``corpus`` with its index in ``cache``, in-process."""
+    return ["search", "--corpus", str(corpus), "--cache-dir", str(cache), "--workers", "0", *rest]
 
 
 @pytest.fixture(scope="module")
@@ -142,18 +131,7 @@ def test_cli_search_on_a_damaged_index_is_clean(
 ) -> None:
     corpus, index = clean
     cache = tmp_path / "cache"
-    args = [
-        "search",
-        "--corpus",
-        str(corpus),
-        "--cache-dir",
-        str(cache),
-        "--workers",
-        "0",
-        "--json",
-        "--queries",
-        str(tmp_path / "q.txt"),
-    ]
+    args = _search_args(corpus, cache, "--json", "--queries", str(tmp_path / "q.txt"))
     (tmp_path / "q.txt").write_text("\n".join(QUERIES), encoding="utf-8")
     folder = index_dir_for([corpus], cache)
     folder.parent.mkdir(parents=True)
@@ -216,19 +194,7 @@ def test_cli_on_a_full_disk_says_no_space_left(
     corpus, _ = clean
     _full_disk_after(monkeypatch, 3000)
     cache = tmp_path / "cache"
-    code = main(
-        [
-            "search",
-            "--corpus",
-            str(corpus),
-            "--cache-dir",
-            str(cache),
-            "--workers",
-            "0",
-            "ha",
-            "noi",
-        ]
-    )
+    code = main(_search_args(corpus, cache, "ha", "noi"))
     err = capsys.readouterr().err
     assert code == 1
     assert "no space left on device" in err and str(index_dir_for([corpus], cache)) in err
