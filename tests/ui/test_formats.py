@@ -164,30 +164,29 @@ CHANGED = ["bảy nhân viên", "từng khu vực", "19 nước thành viên", "
 
 def _edit_each_format(folder: Path) -> None:
     """Add a passage above each bookmarked one and change a word inside it."""
-    txt = folder / "004_43a67dcebbb22425.txt"
-    txt.write_text(
-        txt.read_text("utf-8")
-        .replace("Năm 1994, Mỹ", "Một đoạn mới được thêm vào.\n\nNăm 1994, Mỹ")
-        .replace("trao đổi 7 nhân viên", "trao đổi bảy nhân viên"),
-        "utf-8",
-    )
-    md = folder / "tieu-de-bai-viet.md"
-    md.write_text(
-        md.read_text("utf-8")
-        .replace("1. Đến năm", "1. Trước hết.\n2. Đến năm")
-        .replace("theo khu vực", "theo từng khu vực"),
-        "utf-8",
-    )
-    html = folder / "vnexpress-g20.html"
-    html.write_text(
-        html.read_text("utf-8")
-        .replace(
-            '<p class="Normal">Về biến',
-            '<p class="Normal">Đoạn mới thêm.</p>\n<p class="Normal">Về biến',
-        )
-        .replace("19 thành viên", "19 nước thành viên"),
-        "utf-8",
-    )
+    edits = {
+        "004_43a67dcebbb22425.txt": [
+            ("Năm 1994, Mỹ", "Một đoạn mới được thêm vào.\n\nNăm 1994, Mỹ"),
+            ("trao đổi 7 nhân viên", "trao đổi bảy nhân viên"),
+        ],
+        "tieu-de-bai-viet.md": [
+            ("1. Đến năm", "1. Trước hết.\n2. Đến năm"),
+            ("theo khu vực", "theo từng khu vực"),
+        ],
+        "vnexpress-g20.html": [
+            (
+                '<p class="Normal">Về biến',
+                '<p class="Normal">Đoạn mới thêm.</p>\n<p class="Normal">Về biến',
+            ),
+            ("19 thành viên", "19 nước thành viên"),
+        ],
+    }
+    for name, changes in edits.items():
+        path = folder / name
+        text = path.read_text("utf-8")
+        for before, after in changes:
+            text = text.replace(before, after)
+        path.write_text(text, "utf-8")
     dump = folder / "dump.jsonl"
     lines = dump.read_text(encoding="utf-8").split("\n")
     record = json.loads(lines[1])
