@@ -230,18 +230,25 @@ def test_every_surface_shows_outside_text_as_visible_placeholders(
         app.wait_for("Note on this passage", after=mark)
         app.wait_for(SHOWN, after=mark)
         # Bracketed pastes into the note: control characters, C1, bidi and line breaks
-        # (kept, every line, as visible placeholders), then escape sequences (Textual's
-        # parser turns those into typed keys; nothing raw may come of it either way).
+        # (kept, every line, as visible placeholders), then escape sequences: every
+        # character arrives as text (none as a key press), the escapes made visible.
         mark = app.send(b"\x1b[200~" + "dòng một\nhai\u009b\u202e\x07 ba".encode() + b"\x1b[201~")
         app.wait_for("dòng một hai", after=mark)
-        mark = app.send(b"\x1b[200~" + f" dán {PAYLOAD}".encode() + b"\x1b[201~")
-        app.wait_for("PWNED", after=mark)
+        mark = app.send(b"\x1b[200~" + f" dán {PAYLOAD}\r\n".encode() + b"\x1b[201~")
+        app.wait_for("\ufffdevil", after=mark)  # the paste's last characters, in the box
         mark = app.send("\r")
         app.wait_for("Note saved", after=mark)
         # Opening it: its article is not here; the notification names the path.
         mark = app.send("\r")
         app.wait_for("not in this corpus", after=mark)
         app.wait_for(SHOWN, after=mark)
+        # A paste into the search bar: all of it is the query, shown safe.
+        mark = app.send("/")
+        time.sleep(0.3)
+        mark = app.send(b"\x1b[200~" + f"trieu {PAYLOAD}".encode() + b"\x1b[201~")
+        app.wait_for("\ufffdevil", after=mark)
+        app.send("\x1b")
+        time.sleep(0.3)
     finally:
         stream = app.close()
     assert _forbidden_in(stream) == {}
@@ -251,7 +258,8 @@ def test_every_surface_shows_outside_text_as_visible_placeholders(
     (note,) = conn.execute("SELECT note FROM bookmarks WHERE uid = 'hostile'").fetchone()
     conn.close()
     assert note.startswith(safe_text(f"Ghi chú {PAYLOAD}"))  # added to, not replaced
-    assert "dòng một hai\ufffd\ufffd␇ ba" in note and "PWNED" in note
+    assert "dòng một hai\ufffd\ufffd␇ ba" in note
+    assert note.endswith(f"badán {safe_text(PAYLOAD)}")  # every pasted character, in order
     assert not any(ch in note for ch in "\x1b\x07\n\u009b\u202e")
 
 

@@ -30,6 +30,7 @@ from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.commands import ArticleCommands, BookmarkCommands, KeyCommands
 from tui_reader.ui.messages import SaveSettings
 from tui_reader.ui.ordering import SORT_LABELS
+from tui_reader.ui.paste import install as keep_pastes_whole
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
 from tui_reader.ui.words import plural
@@ -103,6 +104,7 @@ class ReaderApp(App[None]):
         # Worker processes (cold listing, pyvi segmentation) need multiprocessing's
         # resource tracker; it cannot start once Textual has replaced sys.stderr.
         resource_tracker.ensure_running()
+        keep_pastes_whole()  # a paste holding escapes arrives as text, never as keys
         super().__init__()
         self.config = config
         self.log_file = logs.setup(config.cache_dir)
