@@ -3,6 +3,7 @@ bookmarks and articles by title."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.command import CommandPalette
@@ -114,3 +115,64 @@ async def test_jump_to_a_bookmark(make_app: MakeApp) -> None:
         screen = main_screen(pilot)
         assert screen.reader.current_passage == quote
         assert screen.article_list.cursor == 1
+
+
+async def _all_names(pilot: Pilot[Any]) -> list[str]:
+    """Every command the palette lists before anything is typed."""
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.6)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    options = palette.query_one("CommandList").options  # type: ignore[attr-defined]
+    names = [str(option.prompt).splitlines()[0] for option in options]
+    await pilot.press("escape")
+    await pilot.pause()
+    return names
+
+
+async def test_every_command_is_listed_once_and_only_where_it_acts(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        listed = await _all_names(pilot)
+        assert len(listed) == len(set(listed)), sorted(listed)
+        # R and L are the named commands "Fetch feeds now" and "Feeds", not a second entry.
+        assert "Fetch feeds now" in listed and "Fetch feeds" not in listed
+        assert listed.count("Feeds") == 1 and "Filter by source" in listed
+        assert "Source" not in listed
+        # The search bar's history keys belong to the search bar.
+        assert "Earlier search" not in listed and "Open" in listed
+        await pilot.press("enter")
+        await settle(pilot)
+        reading = await _all_names(pilot)
+        assert len(reading) == len(set(reading)), sorted(reading)
+        assert "Next passage" in reading and "Bookmark" in reading
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "Earlier search" in await _all_names(pilot)
+
+
+async def test_screenshot_from_the_palette_says_where_it_went(
+    make_app: MakeApp, isolated_user_dirs: dict[str, Path]
+) -> None:
+    app = make_app()
+    heard: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not (isolated_user_dirs["home"] / "Downloads").exists()
+        original = app.notify
+
+        def notify(message: str, **kwargs: Any) -> None:
+            heard.append(message)
+            original(message, **kwargs)
+
+        app.notify = notify  # type: ignore[method-assign]
+        names = await _names(pilot, "screenshot")
+        assert names[0] == "Screenshot"
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert not any("Failed" in m for m in heard), heard
+        (message,) = [m for m in heard if m.startswith("Screenshot saved")]
+        saved = Path(message.split(": ", 1)[1])
+        assert saved.is_file() and saved.suffix == ".svg"
+        assert isolated_user_dirs["cache"] in saved.parents

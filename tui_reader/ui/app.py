@@ -257,10 +257,19 @@ class ReaderApp(App[None]):
         """Named commands beside the ones generated from the keys (:mod:`tui_reader.ui.commands`).
 
         Textual's own "Keys" and "Quit" are left out: the key commands have both.
+        A key whose action is one of these commands is not listed again under its
+        key's name (:class:`~tui_reader.ui.commands.KeyCommands`). Textual's
+        "Screenshot" is replaced by ours, which never fails silently.
         """
         for command in super().get_system_commands(screen):
-            if command.title not in {"Keys", "Quit"}:
+            if command.title not in {"Keys", "Quit", "Screenshot"}:
                 yield command
+        yield SystemCommand(
+            "Screenshot",
+            "Save an SVG of the screen (in Downloads, else the cache folder)",
+            # After the palette has closed, so the picture is of the screen, not the palette.
+            lambda: self.set_timer(0.1, self.action_screenshot),
+        )
         yield SystemCommand(
             "Settings", "Show the settings and where config.toml is", self.action_settings
         )
@@ -329,6 +338,16 @@ class ReaderApp(App[None]):
     def on_save_settings(self, message: SaveSettings) -> None:
         """A screen changed a setting: keep it for next time."""
         self.update_settings(**message.changes)
+
+    def deliver_screenshot(
+        self,
+        filename: str | None = None,
+        path: str | None = None,
+        time_format: str | None = None,
+    ) -> str | None:
+        """Textual's screenshot route, through ours: saved locally, and said where."""
+        self.action_screenshot(filename, path)
+        return None
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Save an SVG of the screen and say where; never fail silently (no ~/Downloads?)."""

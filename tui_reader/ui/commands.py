@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
 
 from tui_reader.articles.model import ArticleMeta
 from tui_reader.articles.sanitize import safe_text
@@ -31,11 +33,16 @@ ARTICLE_HITS = 30
 Command = tuple[str, Callable[[], object], str]
 
 
+def _action_name(info: KeyInfo) -> str:
+    """``app.quit`` -> ``quit``, ``scroll('down')`` -> ``scroll``."""
+    return info.action.rsplit(".", 1)[-1].split("(", 1)[0]
+
+
 def _enabled(info: KeyInfo) -> bool:
     node = info.node
     if node is None:
         return False
-    name = info.action.rsplit(".", 1)[-1].split("(", 1)[0]
+    name = _action_name(info)
     try:
         return node.check_action(name, ()) is True
     except Exception:  # A check that fails means "not now", never a broken palette.
@@ -47,14 +54,45 @@ async def _run(info: KeyInfo) -> None:
     await info.node.app.run_action(info.action, info.node)
 
 
+def _named_actions(provider: Provider) -> set[tuple[int, str]]:
+    """(node, method) of every named (system) command that is a plain bound action."""
+    found: set[tuple[int, str]] = set()
+    for command in provider.app.get_system_commands(provider.screen):
+        owner = getattr(command.callback, "__self__", None)
+        name = getattr(command.callback, "__name__", "")
+        if owner is not None and name.startswith("action_"):
+            found.add((id(owner), name.removeprefix("action_")))
+    return found
+
+
+def _in_reach(info: KeyInfo, screen: Screen[object]) -> bool:
+    """The screen's and the app's keys always; a widget's only while it (or a child) has focus.
+
+    The palette acts where the reader is: "Earlier search" belongs in the search
+    bar, not over the reading pane.
+    """
+    node = info.node
+    if not isinstance(node, Widget) or isinstance(node, Screen):
+        return True
+    focused = screen.focused
+    return focused is not None and (focused is node or node in focused.ancestors)
+
+
 class KeyCommands(Provider):
-    """One command per key binding of the current screen (and the app's)."""
+    """One command per key binding of the current screen (and the app's).
+
+    A key whose action is also a named command (``get_system_commands``, such as
+    "Fetch feeds now" for R) is left to that command: one entry per action.
+    """
 
     def _commands(self) -> Iterator[Command]:
         seen: set[str] = set()
+        named = _named_actions(self)
         for info in live_keys(self.screen):
             name = info.description
             if info.id in seen or name in seen or not _enabled(info):
+                continue
+            if not _in_reach(info, self.screen) or (id(info.node), _action_name(info)) in named:
                 continue
             seen.update({info.id, name})
             yield name, partial(_run, info), f"{info.help} ({info.label})"
