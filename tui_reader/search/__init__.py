@@ -12,8 +12,13 @@ How the pieces fit, for callers (the UI, the CLI, benchmarks)::
     results = search(builder.snapshot(), "ro ri khog thoat", limit=50)
     title_spans, passage_spans = match_spans(article, results.matcher)
 
-Modules: :mod:`~tui_reader.search.index` (persistent segments, incremental
-updates, snapshots), :mod:`~tui_reader.search.engine` (ranking, ``search``),
+Modules: :mod:`~tui_reader.search.index` (the builder: one index folder),
+:mod:`~tui_reader.search.update` (the diff and the process pool),
+:mod:`~tui_reader.search.merge` (the merge policy),
+:mod:`~tui_reader.search.state` (loading, writing, committing segments),
+:mod:`~tui_reader.search.manifest` (the commit record and the lock),
+:mod:`~tui_reader.search.snapshot` (what a search reads),
+:mod:`~tui_reader.search.engine` (ranking, ``search``),
 :mod:`~tui_reader.search.query` (expanding typed words over the vocabulary),
 :mod:`~tui_reader.search.highlight` (spans and snippets),
 :mod:`~tui_reader.search.filter` (in-memory filter for short lists),
