@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -257,3 +258,65 @@ async def test_mark_all_read_marks_what_is_listed(make_app: MakeApp, news: Path)
         assert all(m.key in app.store.read_keys_cache for m in screen.listing.articles)
         await pilot.press("M")
         assert any("read already" in n.message for n in app._notifications)
+
+
+def _notes(pilot: object) -> dict[int, str]:
+    """The notes the reading pane shows, by the passage each is under."""
+    from tui_reader.ui.widgets.passage_notes import PassageNote
+    from tui_reader.ui.widgets.reading_pane import PassageView
+
+    reader = main_screen(pilot).reader  # type: ignore[arg-type]
+    shown: dict[int, str] = {}
+    children = list(reader.children)
+    for before, widget in itertools.pairwise(children):
+        if isinstance(widget, PassageNote):
+            assert isinstance(before, PassageView) and before.index == widget.index
+            assert before.has_class("-noted")
+            shown[widget.index] = str(widget.render())
+    return shown
+
+
+async def test_notes_show_under_their_passage_and_follow_edits_from_b(
+    make_app: MakeApp, news: Path
+) -> None:
+    app = make_app(news)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await pilot.press("j")
+        index = screen.reader.cursor
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"xem lại [b]đoạn[/b] này", "enter")
+        await settle(pilot)
+        # Under its passage, as typed (brackets are text, never markup).
+        assert _notes(pilot) == {index: "✎ xem lại [b]đoạn[/b] này"}
+        # Edited on the bookmarks screen: the reading pane follows.
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*" nữa", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert _notes(pilot) == {index: "✎ xem lại [b]đoạn[/b] này nữa"}
+        # Reopened later, the note is still there.
+        await pilot.press("J")
+        await settle(pilot)
+        assert _notes(pilot) == {}
+        await pilot.press("K")
+        await settle(pilot)
+        assert _notes(pilot) == {index: "✎ xem lại [b]đoạn[/b] này nữa"}
+        # Cleared (edited to nothing): gone from under the passage; ctrl+z brings it back.
+        screen.reader.move_cursor(index)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+u", "enter")
+        await settle(pilot)
+        assert _notes(pilot) == {}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert _notes(pilot) == {index: "✎ xem lại [b]đoạn[/b] này nữa"}

@@ -41,6 +41,7 @@ from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, RowSnippets, SearchState
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
 from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.passage_notes import show_notes
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.search_bar import SearchBar
 from tui_reader.ui.widgets.status_bar import StatusBar
@@ -271,7 +272,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             self.marks[held[0]] = mark
         elif mine and event.kind == "added" and 0 <= mark.passage_index < len(article.passages):
             self.marks.setdefault(mark.passage_index, mark)
-        self.reader.set_bookmarked(set(self.marks))
+        self._show_marks()
 
     def worker_failed(self, group: str, what: str) -> None:
         """Clear what a failed worker was showing, so nothing pretends to be in progress."""
@@ -678,6 +679,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             highlights=highlights,
             cursor=cursor,
         )
+        self._show_marks()
         self._position_wanted = focus_passage is None and cursor is None and known is None
         if highlights is not None and self.reader.match_count:
             self.say(self._match_info())
@@ -691,6 +693,11 @@ class MainScreen(WorkerFailures, Screen[None]):
         self._update_status_counts()
         self.showing = "article"
         self.reader.focus()
+
+    def _show_marks(self) -> None:
+        """Show the open article's bookmark marks and, under their passages, the notes."""
+        self.reader.set_bookmarked(set(self.marks))
+        show_notes(self.reader, {index: mark.note for index, mark in self.marks.items()})
 
     def _installed_state(self, known: ArticleState) -> None:
         for key, count in known.counts.items():
@@ -711,7 +718,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         if self.reader.article is not article:
             return
         self.marks = {**known.placed, **self.marks}
-        self.reader.set_bookmarked(set(self.marks))
+        self._show_marks()
         self._installed_state(known)
         self.article_list.refresh_marks()
         untouched = self.reader.cursor == 0 and self.reader.scroll_y == 0
@@ -790,7 +797,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             from tui_reader.bookmarks import new_bookmark
 
             self.marks[index] = self.state.add_bookmark(new_bookmark(article, index))
-            self.reader.set_bookmarked(set(self.marks))
+            self._show_marks()
             self.notify("Passage bookmarked. Press a to add a note.", markup=False)
             return
         if not existing.note.strip():
@@ -831,13 +838,14 @@ class MainScreen(WorkerFailures, Screen[None]):
                 from tui_reader.bookmarks import new_bookmark
 
                 self.marks[index] = self.state.add_bookmark(new_bookmark(article, index, note))
-                self.reader.set_bookmarked(set(self.marks))
+                self._show_marks()
                 self.notify("Passage bookmarked with your note.", markup=False)
                 return
             current = self.marks.get(index, mark)
             if note == current.note:
                 return
             self.marks[index] = self.state.set_note(current, note)
+            self._show_marks()
             cleared = "Note cleared. Press ctrl+z to undo." if not note else "Note saved."
             self.notify(cleared, markup=False)
 
