@@ -433,7 +433,7 @@ def test_repeated_uid_in_one_file_keeps_the_newest_and_says_so(
     data = tmp_path / "data"
     assert bookmarks_main(["import", str(file), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
-    assert "1 added" in out and "2 repeated row(s) in the file (the newest of each used)" in out
+    assert "1 added" in out and "2 repeated rows in the file (the newest of each used)" in out
     with StateStore.open(data) as store:
         assert [m.note for m in store.bookmarks()] == ["mới"]
     # Same time, different content: the file contradicts itself; nothing is guessed.
@@ -453,13 +453,13 @@ def test_reimport_brings_in_a_note_edited_elsewhere(tmp_path: Path, capsys: Capt
     edited = _row(note="sửa trên máy khác", updated="2026-05-01T00:00:00.000+00:00")
     file.write_text(json.dumps([edited], ensure_ascii=False), "utf-8")
     assert bookmarks_main(["import", str(file), "--data-dir", str(data)]) == 0
-    assert "1 note(s) updated to the newer version in the file" in capsys.readouterr().out
+    assert "1 note updated to the newer version in the file" in capsys.readouterr().out
     with StateStore.open(data) as store:
         (mark,) = store.bookmarks()
         assert mark.note == "sửa trên máy khác"
         store.update_note(mark.id, "sửa ở đây sau cùng")  # now newer here than the file
     assert bookmarks_main(["import", str(file), "--data-dir", str(data)]) == 0
-    assert "1 note(s) kept as edited here (newer than the file)" in capsys.readouterr().out
+    assert "1 note kept as edited here (newer than the file)" in capsys.readouterr().out
     with StateStore.open(data) as store:
         assert [m.note for m in store.bookmarks()] == ["sửa ở đây sau cùng"]
 

@@ -31,7 +31,7 @@ def test_index_reports_counts_then_nothing_to_do(
     assert main(["index", str(corpus), "--cache-dir", str(cache), "--workers", "0"]) == 0
     out = capsys.readouterr().out
     assert "unchanged 2" in out and "0 articles segmented" in out
-    assert "skipped 1 files" in out
+    assert "skipped 1 file:" in out
 
 
 def test_index_defaults_to_the_seeds(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ from tui_reader.store.db import utc_now
 from tui_reader.store.errors import BookmarkImportError
 from tui_reader.store.records import parse_int, parse_record
 from tui_reader.store.state import StateStore
+from tui_reader.words import plural
 
 __all__ = ["BookmarkImportError", "ImportReport", "import_bookmarks", "parse_export", "read_export"]
 
@@ -47,11 +48,14 @@ class ImportReport:
         if self.reanchored:
             line += f", {self.reanchored} re-anchored to where their passage is now"
         if self.notes_updated:
-            line += f", {self.notes_updated} note(s) updated to the newer version in the file"
+            notes = plural(self.notes_updated, "note")
+            line += f", {notes} updated to the newer version in the file"
         if self.kept_newer:
-            line += f", {self.kept_newer} note(s) kept as edited here (newer than the file)"
+            notes = plural(self.kept_newer, "note")
+            line += f", {notes} kept as edited here (newer than the file)"
         if self.duplicates:
-            line += f"; {self.duplicates} repeated row(s) in the file (the newest of each used)"
+            rows = plural(self.duplicates, "repeated row")
+            line += f"; {rows} in the file (the newest of each used)"
         return line
 
 

@@ -39,6 +39,7 @@ from tui_reader.paths import cache_dir, seeds_dir
 from tui_reader.store.bookmarks import Bookmark
 from tui_reader.store.errors import describe
 from tui_reader.store.state import StateStore
+from tui_reader.words import plural
 
 PROG = "tui-reader bookmarks"
 EXIT_OK, EXIT_NOT_SAVED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -211,7 +212,7 @@ def _export(args: argparse.Namespace) -> int:
             f"cannot write {safe_name(output)}: {describe(exc)}", EXIT_NOT_SAVED
         ) from None
     kind = "JSON" if fmt == "json" else "Markdown"
-    _say(f"Exported {len(marks)} bookmarks as {kind} to {safe_name(output)}", sys.stderr)
+    _say(f"Exported {plural(len(marks), 'bookmark')} as {kind} to {safe_name(output)}", sys.stderr)
     return EXIT_OK
 
 

@@ -39,6 +39,7 @@ from tui_reader.feeds.subscriptions import (
     unsubscribe,
 )
 from tui_reader.paths import data_dir
+from tui_reader.words import plural
 
 __all__ = ["feeds_main"]
 
@@ -354,7 +355,8 @@ def _export(store: FeedStore, args: argparse.Namespace) -> int:
     tmp = args.output.with_name(f".{args.output.name}.tmp{os.getpid()}")
     tmp.write_text(document, encoding="utf-8")
     os.replace(tmp, args.output)
-    print(f"Exported {len(store.feeds())} feeds to {safe_name(args.output)}", file=sys.stderr)
+    exported = plural(len(store.feeds()), "feed")
+    print(f"Exported {exported} to {safe_name(args.output)}", file=sys.stderr)
     return EXIT_OK
 
 

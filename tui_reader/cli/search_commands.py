@@ -35,6 +35,7 @@ from tui_reader.paths import cache_dir, seeds_dir
 from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.files import IndexWriteError
 from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
+from tui_reader.words import plural
 
 __all__ = ["index_main", "search_main"]
 
@@ -172,18 +173,18 @@ def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexSta
 
 
 def _report(stats: IndexStats, scan: CorpusScan, folder: Path, out: TextIO) -> None:
-    print(f"{stats.indexed:,} articles indexed from {stats.files:,} files "
+    print(f"{plural(stats.indexed, 'article')} indexed from {plural(stats.files, 'file')} "
           f"in {stats.seconds:.1f} s", file=out)
     print(f"  new {stats.added:,} · changed {stats.changed:,} · removed {stats.removed:,} · "
           f"unchanged {stats.unchanged:,}", file=out)
-    print(f"  word segmentation: {stats.segmented:,} articles segmented, "
+    print(f"  word segmentation: {plural(stats.segmented, 'article')} segmented, "
           f"{stats.reused_segmentation:,} reused by content", file=out)
     skipped = [reason for _, reason in stats.skipped] + [s.reason for s in scan.skipped]
     if skipped:
         reasons = Counter(skipped).most_common()
         listed = "; ".join(f"{count} × {safe_text(reason)}" for reason, count in reasons[:5])
         more = f"; {len(reasons) - 5} other reasons" if len(reasons) > 5 else ""
-        print(f"  skipped {len(skipped):,} files: {listed}{more}", file=out)
+        print(f"  skipped {plural(len(skipped), 'file')}: {listed}{more}", file=out)
     if stats.rebuilt:
         print(f"  note: the search {safe_text(stats.rebuilt)}", file=out)
     print(f"  index: {safe_line(str(folder))}", file=out)
@@ -255,7 +256,8 @@ def _as_text(results: SearchResults, out: TextIO) -> None:
     if not results.hits:
         print(f"“{query}”: no matches ({results.elapsed_ms:.1f} ms)", file=out)
         return
-    print(f"“{query}”: {len(results.hits)} of {results.total:,} matching articles "
+    matching = plural(results.total, "matching article")
+    print(f"“{query}”: {len(results.hits)} of {matching} "
           f"({results.elapsed_ms:.1f} ms)", file=out)
     for rank, hit in enumerate(results.hits, start=1):
         where = "title" if hit.passage is None else f"passage {hit.passage}"

@@ -27,6 +27,7 @@ import feedparser
 
 from tui_reader.articles.decode import UnreadableFile, decode_bytes
 from tui_reader.feeds.fragment import html_paragraphs, html_text
+from tui_reader.words import plural
 
 #: Feed content at least this long (in characters of text) is taken as the full article.
 FULL_CONTENT_CHARS = 600
@@ -147,7 +148,7 @@ def parse_feed(body: bytes, content_type: str, url: str) -> ParsedFeed:
     text, encoding = decode_feed(body, content_type)
     if looks_like_html(text):
         links = discover_feeds(text, url)
-        hint = f" (it links to {len(links)} feed(s))" if links else ""
+        hint = f" (it links to {plural(len(links), 'feed')})" if links else ""
         raise FeedError(f"the address serves an HTML page, not a feed{hint}", feed_links=links)
     # XML 1.0 forbids C0 controls, so a feed title holding an escape sequence would make the
     # whole feed unreadable; each becomes its visible Control Pictures glyph (ESC -> ␛),

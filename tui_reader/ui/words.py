@@ -1,9 +1,7 @@
-"""Counting words for people: "1 article", "2 articles", never "1 article(s)"."""
+"""Counting words for people (the screens' name for :func:`tui_reader.words.plural`)."""
 
 from __future__ import annotations
 
+from tui_reader.words import plural
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``1 article``, ``2 articles``, ``1,234 articles``; ``many`` for irregular words."""
-    word = one if count == 1 else (many or f"{one}s")
-    return f"{count:,} {word}"
+__all__ = ["plural"]

@@ -1031,7 +1031,8 @@ class MainScreen(WorkerFailures, Screen[None]):
     def _match_info(self) -> str:
         position = self.reader.match_position
         shown = f"{position + 1}/" if position >= 0 else ""
-        return f"{shown}{self.reader.match_count} matches in this article · n / N to jump"
+        matches = plural(self.reader.match_count, "match", "matches")
+        return f"{shown}{matches} in this article · n / N to jump"
 
     def action_next_match(self) -> None:
         if self.reader.jump_match(+1):
