@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from tui_reader.store.schema import TEXT_TABLE
+
 CONTEXT_CHARS = 100  # prefix/suffix length kept for re-anchoring
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -191,6 +193,59 @@ def total(conn: sqlite3.Connection) -> tuple[int, int]:
         "SELECT count(*), coalesce(sum(status = 'orphaned'), 0) FROM bookmarks"
     ).fetchone()
     return int(row[0]), int(row[1])
+
+
+def has_text_index(conn: sqlite3.Connection) -> bool:
+    """Whether the full-text index of migration 3 exists (it needs SQLite's FTS5)."""
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TEXT_TABLE,)
+    ).fetchone()
+    return row is not None
+
+
+def text_terms(conn: sqlite3.Connection) -> list[str]:
+    """Every distinct word of all titles, quotes and notes, as the full-text index has it.
+
+    Lower case with tone marks removed (``đ`` kept). The filter matches the query's
+    words against these (typos, prefixes) to build its ``MATCH`` expression.
+    """
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{TEXT_TABLE}_terms "
+        f"USING fts5vocab(main, {TEXT_TABLE}, 'row')"
+    )
+    return [str(term) for (term,) in conn.execute(f"SELECT term FROM temp.{TEXT_TABLE}_terms")]
+
+
+_JOINED = ", ".join(f'b."{name}"' for name in _FIELDS)
+
+
+def text_matches(
+    conn: sqlite3.Connection, expression: str, limit: int
+) -> tuple[list[Bookmark], int]:
+    """The ``limit`` best bookmarks for an FTS5 ``MATCH`` expression (bm25), and how many match.
+
+    The ranking runs inside SQLite over the index, and only the rows kept are read,
+    so the cost grows with the matches' postings, not with the number of bookmarks.
+    """
+    ids = [
+        int(rowid)
+        for (rowid,) in conn.execute(
+            f"SELECT rowid FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH ? ORDER BY rank LIMIT ?",
+            (expression, limit),
+        )
+    ]
+    (count,) = conn.execute(
+        f"SELECT count(*) FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH ?", (expression,)
+    ).fetchone()
+    order = {bookmark_id: n for n, bookmark_id in enumerate(ids)}
+    found: list[Bookmark] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(f"{_SELECT} WHERE id IN ({marks})", chunk).fetchall()
+        found.extend(_from_row(row) for row in rows)
+    found.sort(key=lambda mark: order[mark.id])
+    return found, int(count)
 
 
 def not_in(conn: sqlite3.Connection, keys: Iterable[str]) -> list[Bookmark]:

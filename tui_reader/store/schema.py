@@ -85,4 +85,58 @@ def _v2_follow_articles(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: Sequence[Migration] = (_v1_create_tables, _v2_follow_articles)
+# v3: a full-text index over the bookmarks' title, quote and note, so the bookmarks
+# screen's filter finds its candidates among a million bookmarks in SQL instead of
+# tokenizing every row in Python (minutes). External content (the text is not stored
+# twice), kept in step by triggers, so every way a row is written (the app, an import,
+# another tool) updates it. ``remove_diacritics 2`` folds tone marks (``hội`` is
+# ``hoi``); ``đ`` stays, and the filter folds the vocabulary itself
+# (:mod:`tui_reader.bookmarks.text_filter`). Without FTS5 in this SQLite the table is
+# not made and the filter scans as before (:func:`tui_reader.store.bookmarks.has_text_index`).
+TEXT_TABLE = "bookmarks_text"
+_V3 = (
+    f"""
+    CREATE VIRTUAL TABLE {TEXT_TABLE} USING fts5(
+        title, quote, note, content='bookmarks', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )
+    """,
+    f"""
+    CREATE TRIGGER {TEXT_TABLE}_insert AFTER INSERT ON bookmarks BEGIN
+        INSERT INTO {TEXT_TABLE} (rowid, title, quote, note)
+        VALUES (new.id, new.title, new.quote, new.note);
+    END
+    """,
+    f"""
+    CREATE TRIGGER {TEXT_TABLE}_delete AFTER DELETE ON bookmarks BEGIN
+        INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}, rowid, title, quote, note)
+        VALUES ('delete', old.id, old.title, old.quote, old.note);
+    END
+    """,
+    f"""
+    CREATE TRIGGER {TEXT_TABLE}_update AFTER UPDATE OF id, title, quote, note ON bookmarks
+    BEGIN
+        INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}, rowid, title, quote, note)
+        VALUES ('delete', old.id, old.title, old.quote, old.note);
+        INSERT INTO {TEXT_TABLE} (rowid, title, quote, note)
+        VALUES (new.id, new.title, new.quote, new.note);
+    END
+    """,
+    f"INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}) VALUES ('rebuild')",
+)
+
+
+def fts5_available(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite was built with FTS5 (nearly all are; the filter copes without)."""
+    options = {row[0] for row in conn.execute("PRAGMA compile_options")}
+    return "ENABLE_FTS5" in options
+
+
+def _v3_text_index(conn: sqlite3.Connection) -> None:
+    if not fts5_available(conn):
+        return
+    for statement in _V3:
+        conn.execute(statement)
+
+
+MIGRATIONS: Sequence[Migration] = (_v1_create_tables, _v2_follow_articles, _v3_text_index)

@@ -202,6 +202,18 @@ class StateStore:
         """(how many bookmarks, how many of them orphaned)."""
         return self._saver.read(bm.total)
 
+    def has_bookmark_text_index(self) -> bool:
+        """Whether the bookmarks' full-text index exists (SQLite has FTS5)."""
+        return self._saver.read(bm.has_text_index)
+
+    def bookmark_terms(self) -> list[str]:
+        """Every word in the bookmarks' titles, quotes and notes (:func:`bookmarks.text_terms`)."""
+        return self._saver.read(bm.text_terms)
+
+    def bookmarks_matching(self, expression: str, limit: int) -> tuple[list[Bookmark], int]:
+        """The best ``limit`` bookmarks for a full-text expression, and how many match."""
+        return self._saver.read(lambda c: bm.text_matches(c, expression, limit))
+
     def bookmarks_not_in(self, keys: Iterable[str]) -> list[Bookmark]:
         """Bookmarks whose article key is not in ``keys`` (their article changed or moved)."""
         wanted = set(keys)

@@ -9,8 +9,10 @@ deletes (``ctrl+z`` undoes, on any screen), ``ctrl+n`` edits the note,
 
 The database is read off the UI thread, a page at a time: the screen opens at
 once with a million bookmarks, and more rows load as the cursor nears the end.
-A filter runs in a worker over the whole store in batches and shows the best
-matches found so far as it goes.
+A filter runs in a worker: SQLite's full-text index (schema v3) finds and ranks
+the candidates among all bookmarks, and the best of them are scored and
+highlighted like the search's results (:mod:`tui_reader.bookmarks.text_filter`).
+Without FTS5 it matches every row in batches, showing the best found so far.
 
 Rows are built from Rich ``Text`` (never markup) through the sanitizer: titles,
 quotes and notes may come from an imported file.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -32,8 +35,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from tui_reader.articles.sanitize import safe_line, safe_name
+from tui_reader.bookmarks.text_filter import TermIndex
 from tui_reader.search.highlight import Spans
 from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.store.state import StateStore
@@ -50,6 +55,11 @@ FILTER_BATCH = 5000
 """Rows the filter reads and matches at a time."""
 SHOWN_MATCHES = 500
 """At most this many filter matches are listed (the best ones)."""
+CANDIDATES = 300
+"""Best full-text matches (bm25) scored and listed; the count covers them all."""
+FILTER_PAUSE = 0.12
+"""Seconds the filter waits for the next keystroke before it reads anything: a word
+typed fast costs one query, not one per letter (each key cancels the one before)."""
 
 
 def _styled(text: str, spans: Spans, style: str = "") -> Text:
@@ -194,6 +204,8 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         self.totals_known = False
         self._checked = 0
         self._matches = 0
+        self._terms: TermIndex | None = None
+        """The full-text index's vocabulary, read on the first filter, dropped on a change."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -277,12 +289,45 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
 
     @work(thread=True, exclusive=True, group="bookmarks", exit_on_error=False)
     def _filter(self, query: str) -> None:
-        """Match every bookmark against ``query`` in batches, best matches shown as found."""
+        """Filter by ``query``: from the full-text index, or by matching every row."""
         from textual.worker import get_current_worker
 
+        worker = get_current_worker()
+        time.sleep(FILTER_PAUSE)  # on the worker's thread, never the UI's
+        if worker.is_cancelled:
+            return  # a later keystroke started its own filter
+        terms = self._terms
+        if terms is None and self.state.call(lambda s: s.has_bookmark_text_index()):
+            terms = self._terms = TermIndex(self.state.call(lambda s: s.bookmark_terms()))
+        if terms is not None:
+            self._filter_indexed(query, terms, worker)
+        else:
+            self._filter_scan(query, worker)
+
+    def _filter_indexed(self, query: str, terms: TermIndex, worker: Worker[None]) -> None:
+        """Candidates from SQLite (bm25, best first), scored and highlighted here."""
+        from tui_reader.bookmarks.text_filter import match_expression
         from tui_reader.search.filter import FuzzyFilter
 
-        worker = get_current_worker()
+        expression = match_expression(query, terms)
+        rows: list[Bookmark] = []
+        count = 0
+        if expression is not None:
+            rows, count = self.state.call(lambda s: s.bookmarks_matching(expression, CANDIDATES))
+        if worker.is_cancelled:
+            return
+        matches = FuzzyFilter([filter_text(m) for m in rows]).filter(query)
+        if worker.is_cancelled:
+            return
+        # Best score first, then the index's own ranking among equals.
+        ranked = [(m.score, -m.index, rows[m.index], m.spans) for m in matches]
+        matched = max(count, len(ranked)) if ranked else 0
+        self.app.call_from_thread(self._show_matches, query, ranked, matched, matched, True)
+
+    def _filter_scan(self, query: str, worker: Worker[None]) -> None:
+        """Without FTS5: match every bookmark in batches, best matches shown as found."""
+        from tui_reader.search.filter import FuzzyFilter
+
         best: list[tuple[float, int, Bookmark, Spans]] = []
         order = itertools.count()
         after: tuple[str, int] | None = None
@@ -385,6 +430,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     def _state_changed(self, event: StateEvent) -> None:
         if not isinstance(event, BookmarkChange):
             return
+        self._terms = None  # the vocabulary may have changed with it
         if event.kind == "removed":
             self._drop(event.mark.uid)
         else:
