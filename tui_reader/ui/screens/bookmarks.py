@@ -106,6 +106,11 @@ def filter_text(mark: Bookmark) -> str:
     return f"{mark.title}\n{mark.quote}\n{mark.note}"
 
 
+def _cancelled(worker: Worker[None]) -> bool:
+    """Asked afresh each time (another thread sets it; a plain attribute read looks constant)."""
+    return worker.is_cancelled
+
+
 def _page(after: tuple[str, int] | None, size: int) -> Callable[[StateStore], list[Bookmark]]:
     return lambda store: store.bookmarks_page(after, size)
 
@@ -314,10 +319,10 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         count = 0
         if expression is not None:
             rows, count = self.state.call(lambda s: s.bookmarks_matching(expression, CANDIDATES))
-        if worker.is_cancelled:
+        if _cancelled(worker):
             return
         matches = FuzzyFilter([filter_text(m) for m in rows]).filter(query)
-        if worker.is_cancelled:
+        if _cancelled(worker):  # a key pressed while scoring: its own filter shows instead
             return
         # Best score first, then the index's own ranking among equals.
         ranked = [(m.score, -m.index, rows[m.index], m.spans) for m in matches]
