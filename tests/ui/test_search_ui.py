@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import main_screen, settle
+from tui_reader.ui.search_state import TIMING_ENV
 
 SEED_004 = "004_43a67dcebbb22425.txt"
 
@@ -155,3 +158,35 @@ async def test_enter_opens_the_passage_holding_the_whole_query(make_app: MakeApp
         assert article is not None
         current = article.passages[screen.reader.cursor].text
         assert "hội nghị thượng đỉnh" in current and "Hà Nội" in current
+
+
+async def test_each_search_logs_its_timeline_when_asked(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """benchmarks/typing_bench.py splits the latency it sees with these lines."""
+    monkeypatch.setenv(TIMING_ENV, "1")
+    caplog.set_level(logging.INFO, logger="tui_reader.ui.search_state.timing")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "trieu tien")
+        await pilot.pause(0.2)
+    lines = [r.getMessage() for r in caplog.records if "search timing" in r.getMessage()]
+    assert lines and lines[-1].endswith("query='trieu tien'"), lines
+    stages = dict(part.split("=", 1) for part in lines[-1].split()[2:-1])
+    order = ["fired", "started", "searched", "warmed", "shown", "painted"]
+    times = [float(stages[name]) for name in order]
+    assert times == sorted(times) and times[0] >= 0, stages
+
+
+async def test_no_timeline_is_logged_by_default(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv(TIMING_ENV, raising=False)
+    caplog.set_level(logging.INFO, logger="tui_reader.ui.search_state.timing")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "trieu tien")
+        assert main_screen(pilot).search.results is not None
+    assert not [r for r in caplog.records if "search timing" in r.getMessage()]

@@ -8,7 +8,10 @@ screenful before the results are shown, so the UI thread rarely makes one).
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
@@ -22,6 +25,59 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 50
 """Ranked results listed per query."""
+
+TIMING_ENV = "TUI_READER_SEARCH_TIMING"
+"""Set (to anything) to log each search's timeline: benchmarks/typing_bench.py reads it."""
+
+_timing_log = logging.getLogger(f"{__name__}.timing")
+
+
+@dataclass(slots=True)
+class SearchTiming:
+    """Where the time between the last keystroke and the results on screen went.
+
+    Times are ``time.monotonic()``, one clock for every process on the machine,
+    so a benchmark driving the app from outside can line them up with its own.
+    """
+
+    query: str
+    typed: float
+    """The last edit of the query (the bar saw the key)."""
+    fired: float = 0.0
+    """The debounce let the query through."""
+    started: float = 0.0
+    """The search worker began (after any search still running)."""
+    searched: float = 0.0
+    """The engine returned the ranked hits."""
+    warmed: float = 0.0
+    """The first screenful of snippets was made."""
+    shown: float = 0.0
+    """The list was handed the rows (UI thread)."""
+
+    @staticmethod
+    def enabled() -> bool:
+        """Whether timelines are logged (they are measured either way: a few clock reads)."""
+        return bool(os.environ.get(TIMING_ENV))
+
+    def mark(self, stage: str) -> None:
+        """Record that ``stage`` (a field name) happened now."""
+        setattr(self, stage, time.monotonic())
+
+    def painted(self) -> None:
+        """The screen was updated with the results: log the whole timeline."""
+        if not self.enabled():
+            return
+        now = time.monotonic()
+
+        def ms(at: float) -> str:
+            return f"{(at - self.typed) * 1000:.1f}" if at else "-"
+
+        _timing_log.info(
+            "search timing typed=%.4f fired=%s started=%s searched=%s warmed=%s shown=%s "
+            "painted=%s query=%r",
+            self.typed, ms(self.fired), ms(self.started), ms(self.searched),
+            ms(self.warmed), ms(self.shown), ms(now), self.query,
+        )
 
 
 class RowSnippets(Sequence[RowSnippet]):

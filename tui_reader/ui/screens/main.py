@@ -38,7 +38,7 @@ from tui_reader.ui.feeds import FEED_BINDINGS, FeedsPanel
 from tui_reader.ui.messages import SaveSettings
 from tui_reader.ui.screens.main_bindings import MAIN_BINDINGS
 from tui_reader.ui.screens.note import NoteScreen
-from tui_reader.ui.search_state import SEARCH_LIMIT, RowSnippets, SearchState
+from tui_reader.ui.search_state import SEARCH_LIMIT, RowSnippets, SearchState, SearchTiming
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.passage_notes import show_notes
@@ -85,6 +85,8 @@ class _SearchJob:
     """The article expected to stay selected (its snippets are made first)."""
     rows: int
     """Result rows on one screen."""
+    timing: SearchTiming | None = None
+    """The timeline of a search started by typing."""
 
 
 class MainScreen(WorkerFailures, Screen[None]):
@@ -885,7 +887,9 @@ class MainScreen(WorkerFailures, Screen[None]):
 
     @on(SearchBar.Query)
     def _query_changed(self, event: SearchBar.Query) -> None:
-        self._start_search(event.query)
+        timing = SearchTiming(event.query, event.typed)
+        timing.mark("fired")
+        self._start_search(event.query, timing)
 
     @on(SearchBar.Cleared)
     def _query_cleared(self, _event: SearchBar.Cleared) -> None:
@@ -917,7 +921,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.search_info = info
         self.search_short = short
 
-    def _start_search(self, query: str) -> None:
+    def _start_search(self, query: str, timing: SearchTiming | None = None) -> None:
         """Search for ``query``; while a search runs, only the newest query waits for it.
 
         Searches never pile up behind each other: typing fast starts one search,
@@ -926,7 +930,8 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.search.sequence += 1
         allowed = frozenset(m.key for m in self._visible_rows()) if self.filtering else None
         rows = max(1, self.article_list.size.height // 2 + 1)
-        job = _SearchJob(query, self.search.sequence, allowed, self._keep_key(query), rows)
+        keep = self._keep_key(query)
+        job = _SearchJob(query, self.search.sequence, allowed, keep, rows, timing)
         if self._searching:
             self._next_search = job
             return
@@ -974,7 +979,9 @@ class MainScreen(WorkerFailures, Screen[None]):
             return
         from tui_reader.search.engine import search
 
-        query, allowed = job.query, job.allowed
+        query, allowed, timing = job.query, job.allowed, job.timing
+        if timing is not None:
+            timing.mark("started")
         if allowed is None:
             results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
         else:
@@ -985,19 +992,27 @@ class MainScreen(WorkerFailures, Screen[None]):
             results = replace(
                 results, hits=kept[:SEARCH_LIMIT], total=len(kept), some=len(kept), every=every
             )
+        if timing is not None:
+            timing.mark("searched")
         if job.sequence != self.search.sequence:
             return  # Typed on meanwhile: skip the snippets, the next search is waiting.
         snippets = RowSnippets(results, results.hits)
         at = next((i for i, hit in enumerate(results.hits) if hit.key == job.keep), 0)
         snippets.warm(range(max(0, at - job.rows), at + job.rows + 1))
-        self.app.call_from_thread(self._show_results, results, job.sequence, snippets)
+        if timing is not None:
+            timing.mark("warmed")
+        self.app.call_from_thread(self._show_results, results, job.sequence, snippets, timing)
 
     def _search_waiting(self, query: str) -> None:
         self.search.pending = query
         self.say("The search index is loading… results follow")
 
     def _show_results(
-        self, results: SearchResults, sequence: int, snippets: RowSnippets | None = None
+        self,
+        results: SearchResults,
+        sequence: int,
+        snippets: RowSnippets | None = None,
+        timing: SearchTiming | None = None,
     ) -> None:
         if sequence != self.search.sequence or not self.search_bar.value.strip():
             return  # A newer query was typed meanwhile: never show stale results.
@@ -1013,6 +1028,9 @@ class MainScreen(WorkerFailures, Screen[None]):
         )
         self.say(*self.search.summary())
         self._update_empty()
+        if timing is not None:
+            timing.mark("shown")
+            self.call_after_refresh(timing.painted)
 
     def _by_path(self) -> dict[str, ArticleMeta]:
         if self._paths is None or len(self._paths) != len(self.listing.articles):

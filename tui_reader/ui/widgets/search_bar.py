@@ -9,7 +9,8 @@ burst as ``/`` (see :meth:`SearchBar.route`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from textual import events
@@ -66,6 +67,8 @@ class SearchBar(SafeInput):
 
         search_bar: SearchBar
         query: str
+        typed: float = field(default_factory=time.monotonic)
+        """When the last key of the query was seen (``time.monotonic()``)."""
 
     @dataclass
     class Cleared(Message):
@@ -84,6 +87,7 @@ class SearchBar(SafeInput):
     ) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         self._timer: Timer | None = None
+        self._typed = 0.0
         self.history: list[str] = list(history or [])[-HISTORY_SIZE:]
         """Past searches, oldest first."""
         self._browsing: int | None = None
@@ -147,12 +151,13 @@ class SearchBar(SafeInput):
             self.post_message(self.Cleared(self))
             return
         value = event.value
+        self._typed = time.monotonic()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._fire(value))
 
     def _fire(self, value: str) -> None:
         self._timer = None
         if value == self.value:
-            self.post_message(self.Query(self, value))
+            self.post_message(self.Query(self, value, self._typed))
 
     def route(self, event: events.Key, focused: object) -> bool:
         """Handle a key that reached the screen; True when it was taken.
