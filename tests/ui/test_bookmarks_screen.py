@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import db_idle, main_screen, settle
+from tui_reader.store.state import StateStore
 from tui_reader.ui.screens.bookmarks import BookmarksScreen
 
 
@@ -41,6 +44,13 @@ async def test_list_filter_open_delete_undo(make_app: MakeApp) -> None:
         await pilot.press(*"doc ky")  # the note "đọc kỹ", typed without marks; filter focused
         await settle(pilot)
         assert [m.note for m in marks.shown] == ["đọc kỹ"]
+        assert "1 match for “doc ky”" in str(marks.query_one("#bookmark-status").render())
+        await pilot.press(*"xyz")
+        await settle(pilot)
+        assert marks.shown == []
+        assert "0 matches for “doc kyxyz”" in str(marks.query_one("#bookmark-status").render())
+        marks.filter_input.value = "doc ky"
+        await settle(pilot)
         await pilot.press("escape")  # clears the filter first
         await settle(pilot)
         assert len(marks.shown) == 3
@@ -125,3 +135,22 @@ def test_field_spans_split_a_combined_match_back_into_fields() -> None:
     assert [mark.title[a:b] for a, b in title] == ["vàng"]
     assert [mark.quote[a:b] for a, b in quote] == ["vàng"]
     assert [mark.note[a:b] for a, b in note] == ["vàng"]
+
+
+async def test_the_filter_works_without_the_full_text_index(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An SQLite without FTS5: the filter matches every row in batches instead."""
+    monkeypatch.setattr(StateStore, "has_bookmark_text_index", lambda self: False)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await make_bookmarks(pilot, main_screen(pilot))
+        await pilot.press("B")
+        await settle(pilot)
+        marks = pilot.app.screen
+        assert isinstance(marks, BookmarksScreen)
+        await pilot.press(*"doc ky")
+        await settle(pilot)
+        assert [m.note for m in marks.shown] == ["đọc kỹ"]
+        assert marks._terms is None  # the scan ran, not the index

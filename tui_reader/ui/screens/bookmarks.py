@@ -413,7 +413,8 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
                 if self._matches > len(self.shown)
                 else ""
             )
-            status = f"{self._matches:,} match “{safe_line(self.filter_query)}”{more}{scanned}"
+            matches = plural(self._matches, "match", "matches")
+            status = f"{matches} for “{safe_line(self.filter_query)}”{more}{scanned}"
         elif not self.shown and self.complete and self.totals_known and not self.total:
             status = "No bookmarks yet: press b on a passage while reading to add one."
         if self.orphaned and not self.filter_query:
