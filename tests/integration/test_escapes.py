@@ -302,3 +302,35 @@ def test_cli_text_output_is_safe_and_one_line_per_field(
         assert not any(line.lstrip().startswith("1. FORGED") for line in lines), done.args
     assert SHOWN in outputs[1].stdout and "␤".encode() in outputs[2].stdout
     assert outputs[3].returncode == 2 and SHOWN in outputs[3].stderr
+
+
+def test_a_pasted_note_under_its_passage_and_in_the_question_before_removing_it(
+    tmp_path: Path, hostile_corpus: Path
+) -> None:
+    """The note shows under its passage while reading and in "Remove … and its note?"."""
+    app = PtyApp([str(hostile_corpus)], _env(tmp_path), (120, 36))
+    try:
+        app.wait_for("skipped (S)")
+        mark = app.send("\r")  # open the first article
+        app.wait_for("words", after=mark)
+        mark = app.send("j")
+        time.sleep(0.3)
+        mark = app.send("a")
+        app.wait_for("Note on this passage", after=mark)
+        mark = app.send(b"\x1b[200~" + f"ghi {PAYLOAD} hết".encode() + b"\x1b[201~")
+        app.wait_for("evil hết", after=mark)
+        mark = app.send("\r")
+        app.wait_for("bookmarked", after=mark)
+        app.wait_for(SHOWN, after=mark)  # the note, under its passage
+        mark = app.send("b")
+        app.wait_for("its note?", after=mark)
+        app.wait_for(SHOWN, after=mark)  # the note, quoted in the question
+        app.send("\x1b")  # No: keep it
+        time.sleep(0.5)
+    finally:
+        stream = app.close()
+    assert _forbidden_in(stream) == {}
+    conn = sqlite3.connect(tmp_path / "data" / "state.sqlite3")
+    notes = [row[0] for row in conn.execute("SELECT note FROM bookmarks")]
+    conn.close()
+    assert notes == [safe_text(f"ghi {PAYLOAD} hết")]
