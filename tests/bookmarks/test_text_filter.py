@@ -103,6 +103,17 @@ def test_the_index_follows_edits_deletes_and_undo(store: StateStore) -> None:
         assert mark.uid not in indexed(store, "pho bo nam dinh")
         store.restore_bookmark(removed)
         assert mark.uid in indexed(store, "pho bo")
+        path = store.path
+    with sqlite3.connect(path) as conn:  # a title rewritten (re-anchoring), a status changed
+        conn.execute("UPDATE bookmarks SET title = 'Cầu Long Biên' WHERE uid = ?", (mark.uid,))
+        conn.execute("UPDATE bookmarks SET status = 'orphaned', title = title")
+        # FTS5's own check that the index matches the rows, token for token.
+        conn.execute(
+            "INSERT INTO bookmarks_text (bookmarks_text, rank) VALUES ('integrity-check', 1)"
+        )
+    with StateStore.open(path.parent) as store:
+        assert indexed(store, "cau long bien") == {mark.uid}
+        assert mark.uid not in indexed(store, "bai")
 
 
 def test_rows_written_by_another_tool_are_indexed_too(tmp_path: Path) -> None:

@@ -89,7 +89,8 @@ def _v2_follow_articles(conn: sqlite3.Connection) -> None:
 # screen's filter finds its candidates among a million bookmarks in SQL instead of
 # tokenizing every row in Python (minutes). External content (the text is not stored
 # twice), kept in step by triggers, so every way a row is written (the app, an import,
-# another tool) updates it. ``remove_diacritics 2`` folds tone marks (``hội`` is
+# another tool) updates it; re-anchoring, which rewrites the title unchanged, does not
+# touch the index. ``remove_diacritics 2`` folds tone marks (``hội`` is
 # ``hoi``); ``đ`` stays, and the filter folds the vocabulary itself
 # (:mod:`tui_reader.bookmarks.text_filter`). Without FTS5 in this SQLite the table is
 # not made and the filter scans as before (:func:`tui_reader.store.bookmarks.has_text_index`).
@@ -115,6 +116,8 @@ _V3 = (
     """,
     f"""
     CREATE TRIGGER {TEXT_TABLE}_update AFTER UPDATE OF id, title, quote, note ON bookmarks
+    WHEN old.id IS NOT new.id OR old.title IS NOT new.title OR old.quote IS NOT new.quote
+        OR old.note IS NOT new.note
     BEGIN
         INSERT INTO {TEXT_TABLE} ({TEXT_TABLE}, rowid, title, quote, note)
         VALUES ('delete', old.id, old.title, old.quote, old.note);
