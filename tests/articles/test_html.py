@@ -85,3 +85,68 @@ def test_links_are_marks_resolved_against_the_page() -> None:
     links = [m for m in paragraph.marks if m.style == "link"]
     assert [paragraph.text[m.start : m.end] for m in links] == ["bài khác"]
     assert paragraph.links == ("https://example.vn/bai-khac.html",)
+
+
+TUOITRE = PAGE.with_name("tuoitre-xang.html")
+
+
+def test_a_bare_figcaption_becomes_a_caption_beside_its_photo() -> None:
+    """trafilatura drops a <figcaption> holding text without a <p>; it is put back."""
+    article = open_article(TUOITRE)
+    kinds = [p.kind for p in article.passages]
+    captions = [p.text for p in article.passages if p.kind is PassageKind.CAPTION]
+    assert captions == ["Người dân đổ xăng tại một cửa hàng ở TP.HCM. Ảnh: Tự Trung"]
+    at = kinds.index(PassageKind.CAPTION)  # after the paragraph the photo follows
+    assert article.passages[at - 1].text.startswith("Theo đó, từ 15h chiều nay")
+    assert article.passages[at + 1].text.startswith("Các mặt hàng dầu cũng giảm giá")
+
+
+def test_the_dateline_is_not_text_and_a_sapo_heading_is_the_lead() -> None:
+    article = open_article(TUOITRE)
+    assert article.date is not None and article.date.isoformat() == "2024-03-21T15:05:00+07:00"
+    assert article.passages[0].kind is PassageKind.LEAD
+    assert article.passages[0].text.startswith("Liên Bộ Công Thương - Tài chính vừa điều chỉnh")
+    assert PassageKind.HEADING not in {p.kind for p in article.passages}
+    body = " ".join(p.text for p in article.passages)
+    for noise in (
+        "GMT+7",
+        "Trang chủ",
+        "QUẢNG CÁO",
+        "Quảng cáo",
+        "Tin liên quan",
+        "Giá vàng",
+        "Đọc nhiều",
+        "Copyright",
+        "Giấy phép",
+        "tracking",
+        "dataLayer",
+        "font-family",
+    ):
+        assert noise not in body, noise
+
+
+def test_a_figure_caption_with_a_paragraph_is_shown_once() -> None:
+    page = extract(
+        "<html><head><title>T</title></head><body><article>"
+        "<p>Một đoạn văn đủ dài để là nội dung chính của trang tin này, về giá xăng dầu.</p>"
+        "<figure><img src='a.jpg'><figcaption><p>Cây xăng ở Hà Nội. Ảnh: TTXVN</p>"
+        "</figcaption></figure>"
+        "<p>Đoạn thứ hai cũng đủ dài để trafilatura giữ nó lại trong nội dung chính.</p>"
+        "</article></body></html>",
+        "https://example.vn/bai.html",
+    )
+    assert page.captions == ["Cây xăng ở Hà Nội. Ảnh: TTXVN"]
+
+
+def test_dates_inside_sentences_and_short_headings_stay() -> None:
+    from tui_reader.articles.html import _is_dateline, _is_lead_heading
+
+    assert _is_dateline("21/03/2024 15:05 GMT+7")
+    assert _is_dateline("Thứ năm, 21/3/2024, 15:05 (GMT+7)")
+    assert _is_dateline("Cập nhật lúc 15:05 21/03/2024")
+    assert not _is_dateline("Ngày 21/3/2024, giá xăng giảm.")
+    assert not _is_dateline("Hà Nội, 21/3/2024")
+    assert not _is_lead_heading("Bất đồng về khí hậu")
+    assert _is_lead_heading(
+        "Liên Bộ Công Thương - Tài chính vừa điều chỉnh giá bán lẻ xăng dầu, xăng RON 95 giảm."
+    )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from tui_reader.articles.layout import name_words
 from tui_reader.articles.listing import refresh_listing
 from tui_reader.articles.loader import open_article
-from tui_reader.articles.model import PassageKind
+from tui_reader.articles.model import Passage, PassageKind
 from tui_reader.articles.plaintext import parse_article
+from tui_reader.bookmarks import new_bookmark
+from tui_reader.bookmarks.resolve import resolve
 
 WIKI = Path(__file__).parent / "data" / "wiki"
 
@@ -87,6 +90,39 @@ def test_captions_glued_into_one_line_bodies() -> None:
     assert captions == ["Các nhà lãnh đạo chụp ảnh chung tại hội nghị G20. Ảnh: AFP/ TTXVN"]
     joined = " ".join(p.text for p in article.passages)
     assert "TTXVN Tuyên bố" not in joined and "Tuyên bố trên được thông qua" in joined
+
+
+def test_a_caption_glued_into_a_short_paragraph_is_split() -> None:
+    """The issue's own example (baomoi 22710616): a 350-character paragraph that is a
+    caption, its credit and one sentence of text."""
+    article = open_article(Path(__file__).parent / "data" / "baomoi" / "22710616.txt")
+    kinds = [p.kind for p in article.passages]
+    assert kinds[:3] == [PassageKind.LEAD, PassageKind.CAPTION, PassageKind.PARAGRAPH]
+    assert article.passages[1].text == (
+        "Tổng thống Nga Vladimir Putin (trái) thảo luận với Tổng thống Mỹ Donald Trump (phải)"
+        " bên lề Hội nghị thượng đỉnh G20. Ảnh: AFP/ TTXVN"
+    )
+    assert article.passages[2].text.startswith("Tuyên bố trên được đưa ra một ngày sau")
+    # A bookmark made on the paragraph when it was one passage still finds its text.
+    glued = Passage(PassageKind.PARAGRAPH, f"{article.passages[1].text} {article.passages[2].text}")
+    before = replace(article, passages=(*article.passages[:1], glued, *article.passages[3:]))
+    resolution = resolve(new_bookmark(before, 1), article)
+    assert resolution.ok and resolution.passage_index == 2
+
+
+def test_a_photo_gallery_paragraph_is_kept_whole() -> None:
+    """Captions are not split out when little text would be left (a bookmark on the
+    paragraph would find no passage holding most of it)."""
+    text = (
+        "Tiêu đề\nĐoạn mở đầu.\n"
+        "Toàn cảnh lễ khai mạc hội nghị thượng đỉnh tại Trung tâm Hội nghị Quốc gia ở Hà Nội "
+        "sáng nay. Ảnh: TTXVN Các đại biểu quốc tế dự phiên họp toàn thể thứ nhất trong không "
+        "khí trang trọng. Ảnh: Quang Vinh Lực lượng an ninh túc trực bên ngoài hội trường suốt "
+        "buổi sáng. Ảnh: Minh Đức Ông Lâm phát biểu khai mạc.\n"
+    )
+    article = parse_article(text, Path("x.txt"))
+    assert [p.kind for p in article.passages] == [PassageKind.LEAD, PassageKind.PARAGRAPH]
+    assert article.passages[1].text.endswith("Ông Lâm phát biểu khai mạc.")
 
 
 def test_theo_author_slash_outlet_is_split() -> None:

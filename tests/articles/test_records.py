@@ -47,7 +47,8 @@ def test_each_record_is_an_article_and_broken_lines_are_reported(
     assert skipped == {
         "dump.jsonl#5": "line 5: not valid JSON (Expecting ',' delimiter, column 58)",
         "dump.jsonl#6": "line 6: a JSON array, not an object",
-        "dump.jsonl#9": "record has no title and no text",
+        "dump.jsonl#9": "record has no title and no text (its keys: id, url, tags; "
+        "name them with --fields title=KEY,content=KEY)",
     }
     by_name = {os.path.basename(m.path): m for m in listing.articles}
     # Alternative field names: headline / body / link / published / authors / site.
@@ -267,3 +268,32 @@ def test_a_big_dump_is_listed_in_ranges_the_same_as_in_one_go(
     )
     assert spans[0][0] == 0 and all(a[1] == b[0] for a, b in itertools.pairwise(spans))
     assert len(spans) > 20  # the listing above used these ranges
+
+
+def test_records_with_unknown_keys_say_how_to_map_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dump whose fields have unusual names is read once ``--fields`` names them; until
+    then each record's reason lists its keys."""
+    monkeypatch.setenv(fields.ENV, "")
+    dump = tmp_path / "corpus" / "vn.jsonl"
+    dump.parent.mkdir()
+    lines = [
+        {
+            "tieu_de": f"Bão số {i} đổ bộ",
+            "noi_dung": f"Bão số {i} gây mưa.",
+            "ngay": f"2024-09-1{i}",
+        }
+        for i in range(3)
+    ]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    listing = refresh_listing(tmp_path / "cache", [dump.parent])
+    assert listing.articles == []
+    assert {s.reason for s in listing.skipped} == {
+        "record has no title and no text (its keys: tieu_de, noi_dung, ngay; "
+        "name them with --fields title=KEY,content=KEY)"
+    }
+    fields.set_fields({"title": "tieu_de", "content": "noi_dung", "date": "ngay"})
+    listing = refresh_listing(tmp_path / "cache", [dump.parent])
+    assert [m.title for m in listing.articles] == [f"Bão số {i} đổ bộ" for i in range(3)]
+    assert listing.skipped == [] and listing.articles[0].date_from == "json"

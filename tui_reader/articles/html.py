@@ -211,13 +211,50 @@ def _drop_ads(tree: Any) -> None:
             element.drop_tree()
 
 
-def _figcaptions(tree: Any) -> set[str]:
+def _figcaptions(tree: Any, base_url: str | None) -> tuple[set[str], dict[str, str]]:
+    """Caption texts of the page, and the caption of each ``<figure>``'s image by its src.
+
+    trafilatura keeps a figure's image but drops a ``<figcaption>`` holding bare text
+    (no ``<p>``), so the caption is put back beside its image from this map.
+    """
     texts = set()
     for node in tree.xpath("//figcaption | //*[contains(@class, 'caption')]"):
         text = collapse(node.text_content())
         if text:
             texts.add(text)
-    return texts
+    by_image: dict[str, str] = {}
+    for figure in tree.xpath("//figure[.//figcaption]"):
+        text = collapse(figure.xpath(".//figcaption")[0].text_content())
+        for src in figure.xpath(".//img/@src | .//img/@data-src"):
+            src = str(src).strip()
+            if text and src:  # trafilatura gives the src resolved against the page's URL
+                by_image.setdefault(src, text)
+                by_image.setdefault(urljoin(base_url, src) if base_url else src, text)
+    return texts, by_image
+
+
+# What a dateline under the title is made of besides its date: "Thứ năm, 21/3/2024,
+# 15:05 (GMT+7)", "Cập nhật lúc 15:05 21/03/2024".
+_DATE_PART = re.compile(
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}|\d{1,2}\s*[:h]\s*\d{2}(?::\d{2})?"
+    r"|(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d{2})?)?|[Tt]hứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])"
+    r"|[Cc]hủ\s+nhật|[Cc]ập\s+nhật|[Đđ]ăng(?:\s+lúc)?|[Nn]gày|[Ll]úc|SA|CH|AM|PM"
+)
+_DATE_ONLY = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}")
+_DATELINE_BLOCKS = 3  # a dateline is one of the first blocks of the body
+
+
+def _is_dateline(text: str) -> bool:
+    """Whether a short body block only says when the article was published (the page's
+    date is shown above the body already)."""
+    if len(text) > 80 or not _DATE_ONLY.search(text):
+        return False
+    return not re.search(r"\w", _DATE_PART.sub(" ", text))
+
+
+def _is_lead_heading(text: str) -> bool:
+    """A "heading" that is a whole sentence: the sapo many Vietnamese sites set in <h2>."""
+    return len(text) >= 80 and text.rstrip("\"'”’)»").endswith((".", "!", "?", "…"))
 
 
 def _inline(element: Any, base_url: str | None, keep_lines: bool = False) -> InlineText:
@@ -253,8 +290,26 @@ def _inline(element: Any, base_url: str | None, keep_lines: bool = False) -> Inl
     return out
 
 
-def _blocks(body: Any, base_url: str | None, captions: set[str], title: str) -> list[Passage]:
+def _blocks(
+    body: Any,
+    base_url: str | None,
+    captions: tuple[set[str], dict[str, str]],
+    title: str,
+) -> list[Passage]:
     out: list[Passage] = []
+    texts, by_image = captions
+    shown: set[str] = set()  # captions emitted, so a figure's caption appears once
+
+    def caption(text: str) -> None:
+        if text not in shown:
+            shown.add(text)
+            out.append(Passage(PassageKind.CAPTION, safe_text(repair(text))))
+
+    def image(node: Any) -> None:
+        for graphic in node.iter("graphic"):
+            found = by_image.get(str(graphic.get("src", "")).strip())
+            if found:
+                caption(found)
 
     def emit(kind: PassageKind, element: Any, level: int = 0, prefix: str = "") -> None:
         inline = _inline(element, base_url, keep_lines=kind is PassageKind.CODE)
@@ -267,7 +322,14 @@ def _blocks(body: Any, base_url: str | None, captions: set[str], title: str) -> 
             text = prefix + text
             marks = tuple(m._replace(start=m.start + len(prefix), end=m.end + len(prefix))
                           for m in marks)  # fmt: skip
-        if kind is PassageKind.PARAGRAPH and (collapse(text) in captions or caption_text(text)):
+        if kind is PassageKind.HEADING and not out and _is_lead_heading(collapse(text)):
+            kind, level = PassageKind.PARAGRAPH, 0
+        if kind is PassageKind.PARAGRAPH and len(out) < _DATELINE_BLOCKS and _is_dateline(text):
+            return
+        if kind is PassageKind.PARAGRAPH and (collapse(text) in texts or caption_text(text)):
+            if collapse(text) in shown:
+                return
+            shown.add(collapse(text))
             kind = PassageKind.CAPTION
         out.append(Passage(kind, text, level, marks))
 
@@ -283,6 +345,9 @@ def _blocks(body: Any, base_url: str | None, captions: set[str], title: str) -> 
                 emit(PassageKind.HEADING, child, max(2, level))
             elif tag == "p":
                 emit(PassageKind.PARAGRAPH, child)
+                image(child)
+            elif tag == "graphic":
+                image(child)
             elif tag == "list":
                 ordered = child.get("rend", "") in ("ol", "1")
                 number = 0
@@ -333,9 +398,9 @@ def extract(html: str, base_url: str | None = None) -> ExtractedPage:
 
     tree = _tree(html)
     meta = _metadata(tree, base_url)
-    captions = _figcaptions(tree)
-    _drop_ads(tree)
     base = meta.url or base_url
+    captions = _figcaptions(tree, base)
+    _drop_ads(tree)
     document = bare_extraction(
         tree,
         url=base,

@@ -455,10 +455,26 @@ def _key(found: _Fields) -> str:
     return content_key("\n\n".join(part for part in (found.title, found.lead, found.text) if part))
 
 
+_KEYS_SHOWN = 8
+
+
+def _no_text_reason(record: Mapping[str, Any]) -> str:
+    """Why a record is not an article, with its keys: a dump whose fields have unusual
+    names is skipped record by record, and the reason says how to map them."""
+    if not record:
+        return "record has no title and no text (an empty object)"
+    keys = [safe_text(collapse(str(key)))[:30] for key in list(record)[:_KEYS_SHOWN]]
+    more = ", …" if len(record) > _KEYS_SHOWN else ""
+    return (
+        f"record has no title and no text (its keys: {', '.join(keys)}{more}; "
+        "name them with --fields title=KEY,content=KEY)"
+    )
+
+
 def _summary(record: Mapping[str, Any], mapping: Mapping[str, str], mtime_ns: int) -> Summary:
     found = _extract(record, mapping)
     if not (found.title or found.text.strip() or found.lead.strip()):
-        raise UnreadableFile("record has no title and no text")
+        raise UnreadableFile(_no_text_reason(record))
     title = found.title
     if not title:
         title = _derived_title(found)
