@@ -258,6 +258,13 @@ async def test_mark_all_read_marks_what_is_listed(make_app: MakeApp, news: Path)
         assert all(m.key in app.store.read_keys_cache for m in screen.listing.articles)
         await pilot.press("M")
         assert any("read already" in n.message for n in app._notifications)
+        # One stray M over a big list is one ctrl+z away from undone.
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert screen.unread_count == 3
+        assert any(n.message.startswith("Undone: marked") for n in app._notifications), [
+            n.message for n in app._notifications
+        ]
 
 
 def _notes(pilot: object) -> dict[int, str]:

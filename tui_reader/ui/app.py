@@ -336,8 +336,10 @@ class ReaderApp(App[None]):
         self.notify("Settings reloaded.", markup=False)
 
     def on_save_settings(self, message: SaveSettings) -> None:
-        """A screen changed a setting: keep it for next time."""
+        """A screen changed a setting: keep it for next time, and show it now."""
         self.update_settings(**message.changes)
+        if message.changes.keys() & {"sort", "list_width", "reading_width"}:
+            self.main_screen.apply_settings(self.settings)
 
     def deliver_screenshot(
         self,

@@ -204,7 +204,7 @@ def catalogue() -> dict[str, list[type[DOMNode]]]:
     from tui_reader.ui.screens.help import HelpScreen
     from tui_reader.ui.screens.main import MainScreen
     from tui_reader.ui.screens.note import NoteScreen
-    from tui_reader.ui.screens.settings import SettingsScreen
+    from tui_reader.ui.screens.settings import SettingsList, SettingsScreen
     from tui_reader.ui.screens.skipped import SkippedScreen
     from tui_reader.ui.widgets.article_list import ArticleList
     from tui_reader.ui.widgets.reading_pane import ReadingPane
@@ -220,7 +220,7 @@ def catalogue() -> dict[str, list[type[DOMNode]]]:
         "skipped": [SkippedScreen, app],
         "feeds": [FeedsScreen, app],
         "help": [HelpScreen, app],
-        "settings": [SettingsScreen, app],
+        "settings": [SettingsScreen, SettingsList, app],
     }
 
 

@@ -558,6 +558,8 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.config = replace(self.config, settings=settings)
         self.list_order = settings.sort
         self.reader.reading_width = settings.reading_width
+        for child in self.reader.children:  # the open article takes the new width now
+            child.styles.max_width = settings.reading_width or "100%"
         self._apply_layout()
 
     def _apply_layout(self) -> None:
