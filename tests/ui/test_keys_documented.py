@@ -86,3 +86,22 @@ async def test_help_on_the_bookmarks_screen_shows_its_keys_and_scrolls(
         assert scroll.max_scroll_y > 0  # taller than the dialog at 70x22: it must scroll
         await pilot.press("j", "j")
         assert scroll.scroll_y > 0
+
+
+async def test_help_puts_the_keys_where_the_cursor_is_first(make_app: MakeApp) -> None:
+    from tui_reader.ui.screens.help import FOCUSED
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for press, section in ((None, "Article list"), ("enter", "Article")):
+            if press:
+                await pilot.press(press)
+                await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            lines = [line.strip() for line in _help_text(app.screen).splitlines() if line.strip()]  # type: ignore[arg-type]
+            assert lines[0].startswith(section) and lines[0].endswith(FOCUSED), lines[:3]
+            assert sum(FOCUSED in line for line in lines) == 1
+            await pilot.press("escape")
+            await pilot.pause()

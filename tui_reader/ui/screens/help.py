@@ -20,19 +20,53 @@ from textual.widgets import Static
 
 from tui_reader.ui.bindings import KeyInfo, grouped, live_keys
 
+FOCUSED = "where the cursor is"
+"""Beside the heading of the focused widget's keys, which come first (as in posting)."""
 
-def keys_table(keys: list[KeyInfo]) -> Table:
-    """Sections of key / what it does / binding id, as a Rich table (plain text, no markup)."""
+
+def focus_first(keys: list[KeyInfo], screen: Screen[object]) -> tuple[list[KeyInfo], str | None]:
+    """``keys`` with the focused widget's (or its nearest keyed ancestor's) first; its section."""
+    focused = screen.focused
+    chain = [focused, *focused.ancestors] if focused is not None else []
+    nodes = {id(info.node) for info in keys}
+    owner = next((node for node in chain if id(node) in nodes), None)
+    if owner is None or isinstance(owner, Screen):
+        return keys, None
+    mine = [info for info in keys if info.node is owner]
+    return mine + [info for info in keys if info.node is not owner], mine[0].section
+
+
+NARROW_HELP = 100
+"""Below this many columns the id goes under each description instead of in a column."""
+
+
+def keys_table(keys: list[KeyInfo], focused: str | None = None, *, narrow: bool = False) -> Table:
+    """Sections of key / what it does / binding id, as a Rich table (plain text, no markup).
+
+    ``narrow``: two columns, the id in italics under the description, so a
+    description is not squeezed into a dozen columns at 70 wide.
+    """
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(ratio=1)
-    table.add_column(no_wrap=True, style="italic")
+    if not narrow:
+        table.add_column(no_wrap=True, style="italic")
     for number, (section, infos) in enumerate(grouped(keys).items()):
         if number:
-            table.add_row("", "", "")
-        table.add_row(Text(section, style="bold underline"), "", "")
+            table.add_row(*[""] * len(table.columns))
+        marker = Text(f"← {FOCUSED}", style="italic") if section == focused else Text("")
+        heading = Text(section, style="bold underline")
+        if narrow:
+            table.add_row(heading, marker)
+        else:
+            table.add_row(heading, marker, "")
         for info in infos:
-            table.add_row(Text(info.label), Text(info.help), Text(info.id))
+            if narrow:
+                cell = Text(info.help)
+                cell.append(f"\n{info.id}", style="italic")
+                table.add_row(Text(info.label), cell)
+            else:
+                table.add_row(Text(info.label), Text(info.help), Text(info.id))
     return table
 
 
@@ -53,7 +87,8 @@ class HelpScreen(ModalScreen[None]):
         """What is shown (kept for tests and the screenshot script)."""
 
     def compose(self) -> ComposeResult:
-        self.table = keys_table(live_keys(self.target))
+        keys, focused = focus_first(live_keys(self.target), self.target)
+        self.table = keys_table(keys, focused, narrow=self.app.size.width < NARROW_HELP)
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static("Keys", classes="dialog-title", markup=False)
             with VerticalScroll(id="help-scroll"):
