@@ -104,5 +104,7 @@ def test_counts_of_every_word_and_some_word(tmp_path: Path) -> None:
     builder = IndexBuilder(tmp_path / "index", workers=0)
     builder.update(files_of(folder))
     results = search(builder.snapshot(), "ha noi ")
-    assert (results.every, results.some, results.total) == (2, 3, 3)
+    # "ha noi" spells the word «Hà Nội»: only both.txt holds it; split.txt has «Hà»
+    # and «nội» apart, so it holds some of the words (and is still listed).
+    assert (results.every, results.some, results.total) == (1, 3, 3)
     assert {Path(h.path).name for h in results.hits} >= {"both.txt", "split.txt"}

@@ -51,13 +51,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz.distance import OSA
 
-from tui_reader.search.highlight import HIGHLIGHT_MIN, TokenMatcher, make_snippet, matcher_for
+from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
 from tui_reader.search.query import PREFIX, QueryPlan, plan_query
+from tui_reader.search.rules import RankKey, hit_matcher, rank_docs
 from tui_reader.search.segment import ID_MASK, Segment
+from tui_reader.search.vocab import Vocabulary
 
-__all__ = ["SearchHit", "SearchResults", "search", "snippet_of"]
+__all__ = ["SearchHit", "SearchResults", "matcher_of", "search", "snippet_of"]
 
 W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
 PAIR_BONUS, WORD_BONUS = 0.5, 0.1
@@ -78,9 +81,17 @@ class _Snippets:
     work for the rows nobody sees.
     """
 
-    def __init__(self, matcher: TokenMatcher | None) -> None:
+    def __init__(
+        self,
+        matcher: TokenMatcher | None,
+        ctx: _Context | None = None,
+        vocab: Vocabulary | None = None,
+    ) -> None:
         self.matcher = matcher
+        self._ctx = ctx
+        self._vocab = vocab
         self._done: dict[tuple[str, str], tuple[str, list[tuple[int, int]]]] = {}
+        self._matchers: dict[tuple[str, str], TokenMatcher] = {}
         self._lock = threading.Lock()
 
     def of(self, hit: SearchHit) -> tuple[str, list[tuple[int, int]]]:
@@ -89,9 +100,24 @@ class _Snippets:
             done = self._done.get(key)
         if done is not None:
             return done
-        made = _make_snippet(hit, self.matcher)
+        made = _make_snippet(hit, self.matcher_of(hit))
         with self._lock:
             self._done[key] = made
+        return made
+
+    def matcher_of(self, hit: SearchHit) -> TokenMatcher | None:
+        """What ``hit``'s ranking counted (see :class:`~tui_reader.search.rules.HitMatcher`)."""
+        source, ctx, vocab = hit.source, self._ctx, self._vocab
+        if source is None or ctx is None or vocab is None:
+            return self.matcher
+        key = (hit.path, hit.key)
+        with self._lock:
+            done = self._matchers.get(key)
+        if done is not None:
+            return done
+        made = hit_matcher(source.segment, ctx.plan, ctx.tables, ctx.edits, vocab, source.doc)
+        with self._lock:
+            self._matchers[key] = made
         return made
 
 
@@ -120,6 +146,15 @@ class SearchHit:
     passage: int | None
     source: _Source | None = field(default=None, repr=False, compare=False)
     snippets: _Snippets | None = field(default=None, repr=False, compare=False)
+    rank: RankKey | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def matcher(self) -> TokenMatcher | None:
+        """What this hit's ranking counted as the query's words: highlight the list row,
+        the snippet and the opened article with it, and they all agree."""
+        if self.snippets is None:
+            return None
+        return self.snippets.matcher_of(self)
 
     @property
     def snippet(self) -> str:
@@ -167,12 +202,9 @@ def snippet_of(results: SearchResults, hit: SearchHit) -> tuple[str, list[tuple[
     return _make_snippet(hit, results.matcher)
 
 
-@dataclass(slots=True)
-class _Candidate:
-    score: float
-    view: SegmentView
-    doc: int
-    body_pos: int
+def matcher_of(results: SearchResults, hit: SearchHit) -> TokenMatcher | None:
+    """What ``hit``'s ranking counted (falls back to the query's expansions)."""
+    return hit.matcher or results.matcher
 
 
 @dataclass(slots=True)
@@ -181,7 +213,7 @@ class _Shortlist:
 
     view: SegmentView
     docs: I64
-    pre: F32
+    pre: npt.NDArray[np.float64]
     body_pos: I64
 
 
@@ -221,18 +253,30 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
             for i, s in enumerate(lists)
             for sel in [chosen[bounds[i] : bounds[i + 1]]]
         ]
-    candidates: list[_Candidate] = []
+    matcher = matcher_for(plan, snapshot.vocab)
+    snippets = _Snippets(matcher, ctx, snapshot.vocab)
+    hits: list[SearchHit] = []
     for s in lists:
         if len(s.docs) == 0:
             continue
-        scores = s.pre + _rerank(s.view.segment, ctx, s.docs)
-        for i in np.argsort(-scores, kind="stable")[:limit].tolist():
-            candidates.append(
-                _Candidate(float(scores[i]), s.view, int(s.docs[i]), int(s.body_pos[i]))
+        seg = s.view.segment
+        ranked = rank_docs(seg, plan, ctx.tables, ctx.edits, ctx.idf, ctx.avg_len, s.docs)
+        for i in np.argsort(-ranked.value, kind="stable")[:limit].tolist():
+            if ranked.keys[i].words == 0:
+                break  # Only weak typo neighbours nothing holds in place: not a match.
+            doc = int(s.docs[i])
+            hits.append(
+                SearchHit(
+                    seg.doc_path(doc),
+                    seg.doc_key(doc),
+                    seg.doc_title(doc),
+                    float(ranked.value[i]),
+                    ranked.passage[i],
+                    _Source(seg, doc, None),
+                    snippets,
+                    ranked.keys[i],
+                )
             )
-    matcher = matcher_for(plan, snapshot.vocab)
-    snippets = _Snippets(matcher)
-    hits = [_hit(c, ctx, snippets) for c in candidates]
     # Ties go by key, then path: never by which segment an article landed in.
     hits.sort(key=lambda h: (-h.score, h.key, h.path))
     return _results(snapshot, query, hits[:limit], (every, some), started, plan, matcher)
@@ -279,6 +323,15 @@ class _Context:
             inside = word.ids < snapshot.vocab_size
             table[word.ids[inside]] = word.quality[inside]
             self.tables.append(table)
+        # Edits of each typo neighbour (rule 2): qualities alone cannot tell 1 from 2 edits.
+        self.edits = []
+        for word in plan.words:
+            edits = np.zeros(snapshot.vocab_size + 1, dtype=np.uint8)
+            fuzzy = word.ids[(word.quality < PREFIX - 1e-4) & (word.ids < snapshot.vocab_size)]
+            for gid in fuzzy.tolist():
+                term = snapshot.vocab.term(gid)
+                edits[gid] = max(1, min(OSA.distance(word.text, term), 2))
+            self.edits.append(edits)
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
         self.perfect_sum = sum(
@@ -301,12 +354,38 @@ class _Context:
                 df = max((snapshot.doc_frequency(g) for g in word.anchor_ids[:8]), default=0)
             self.idf.append(idf(df))
         self.compounds = [(gid, idf(snapshot.doc_frequency(gid))) for _, _, gid in plan.compounds]
+        # Stage 1 counts a word in a doc when any term it may match is there (its
+        # exact/prefix anchors and every typo neighbour): an upper bound of rule 1.
+        self.count_ids = []
+        for word in plan.words:
+            extra = word.ids[word.quality < PREFIX - 1e-4].tolist()
+            self.count_ids.append(tuple(sorted(set(word.anchor_ids) | set(extra))))
+        self.units = _every_units(plan)
         misses = 1 if n <= 5 else 2 if n <= 9 else 3
         unmatched = sum(1 for w in plan.words if len(w.ids) == 0)
         order = sorted((w.cost, j) for j, w in enumerate(plan.words) if w.anchor_ids)
         budget = max(1, min(len(order), misses + 1 - unmatched))
         self.anchors = [j for _, j in order[:budget]]
         self.min_words = max(1, n - misses)
+
+
+def _every_units(plan: QueryPlan) -> list[tuple[int, int, int]]:
+    """The query's pyvi words chosen to count "every word": longest first, not overlapping.
+
+    ``ha noi`` spells the corpus word ``ha_noi``: an article holds every word
+    when it holds «Hà Nội», not «hà» in one sentence and «nói» in another.
+    """
+    taken: set[int] = set()
+    units = []
+    for start, length, gid in sorted(plan.compounds, key=lambda c: (-c[1], c[0])):
+        span = set(range(start, start + length))
+        if span & taken:
+            continue
+        exact = all(plan.words[j].exact_id is not None for j in span)
+        if exact and not plan.words[start + length - 1].rule.prefix:
+            taken |= span
+            units.append((start, length, gid))
+    return units
 
 
 def _alignment_bound(caps: list[float]) -> float:
@@ -326,21 +405,22 @@ def _align_segment(
     seg = view.segment
     n_docs = seg.n_docs
     # 1. Documents holding enough query words (from short per-term doc lists).
-    count = np.zeros(n_docs, dtype=np.uint8)
+    count = np.zeros(n_docs, dtype=np.uint8)  # Words a doc may match (rule 1, upper bound).
+    held = np.zeros(n_docs, dtype=np.uint8)  # Words held as typed (or as a prefix).
     present: dict[int, npt.NDArray[np.bool_]] = {}
     for j, word in enumerate(ctx.words):
-        lists = [seg.doc_list(g) for g in word.anchor_ids]
-        lists = [d for d in lists if len(d)]
-        if not lists:
-            continue
         mask = np.zeros(n_docs, dtype=bool)
-        for docs_of_term in lists:
-            mask[docs_of_term] = True
+        for g in word.anchor_ids:
+            mask[seg.doc_list(g)] = True
+        present[j] = mask.copy()
+        held += mask
+        for g in ctx.count_ids[j]:
+            mask[seg.doc_list(g)] = True
         count += mask
-        present[j] = mask
     if view.deleted.any():
         count[view.deleted] = 0
-    counts = int(np.count_nonzero(count >= ctx.n)), int(np.count_nonzero(count))
+        held[view.deleted] = 0
+    counts = _every(seg, ctx, present, held, view.deleted), int(np.count_nonzero(held))
     need = ctx.min_words
     cand_mask = count >= need
     while need > 1 and int(np.count_nonzero(cand_mask)) < limit:
@@ -382,8 +462,29 @@ def _align_segment(
             break
     ctx.perfect_found += int(np.count_nonzero(perfect))
     cand = np.flatnonzero(cand_mask)
-    pre = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
+    # Shortlist order: rule 1's upper bound first, then the phrase alignment, then words held.
+    align = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
+    pre = (count[cand] * 1e6 + np.round(align, 1) * 100 + held[cand]).astype(np.float64)
     return counts, _Shortlist(view, cand, pre, body_pos[cand])
+
+
+def _every(
+    seg: Segment,
+    ctx: _Context,
+    present: dict[int, npt.NDArray[np.bool_]],
+    held: npt.NDArray[np.uint8],
+    deleted: npt.NDArray[np.bool_],
+) -> int:
+    """Docs holding every query word, the query's pyvi words as words (see ``_every_units``)."""
+    every = held >= ctx.n
+    if not ctx.units or not every.any():
+        return int(np.count_nonzero(every))
+    for _, _, gid in ctx.units:
+        mask = np.zeros(seg.n_docs, dtype=bool)
+        mask[seg.doc_list(gid)] = True
+        every &= mask
+    every &= ~deleted
+    return int(np.count_nonzero(every))
 
 
 @dataclass(slots=True)
@@ -518,86 +619,6 @@ def _keep(
         np.maximum.at(state.body, bdocs, bscore)
         top = bscore >= state.body[bdocs]
         state.body_pos[bdocs[top]] = body_pos[out][top]
-
-
-def _rerank(seg: Segment, ctx: _Context, cand: I64) -> F32:
-    """Coverage and BM25 for the shortlisted docs, read from the forward index."""
-    lens = seg.doc_len[cand]
-    starts = np.asarray(seg.dstart)[cand]
-    total = int(lens.sum())
-    offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens)
-    tokens = seg.fwd[offsets + np.arange(total)] & ID_MASK
-    owner = np.repeat(np.arange(len(cand)), lens)
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * lens / ctx.avg_len)
-    cover = np.zeros(len(cand), dtype=np.float32)
-    bm25 = np.zeros(len(cand), dtype=np.float64)
-    for j in range(ctx.n):
-        q = ctx.tables[j][tokens]
-        hit = q > 0
-        if not hit.any():
-            continue
-        best_q = np.zeros(len(cand), dtype=np.float32)
-        np.maximum.at(best_q, owner[hit], q[hit])
-        cover += best_q
-        tf = np.bincount(owner[hit], minlength=len(cand)).astype(np.float64)
-        bm25 += ctx.idf[j] * tf * (BM25_K1 + 1) / (tf + norm)
-    for gid, idf in ctx.compounds:
-        post = seg.postings(gid)
-        if len(post) == 0:
-            continue
-        lo = np.searchsorted(post, (cand << 16).astype(np.uint32))
-        hi = np.searchsorted(post, ((cand << 16) | 0xFFFF).astype(np.uint32), side="right")
-        tf = (hi - lo).astype(np.float64)
-        bm25 += idf * tf * (BM25_K1 + 1) / (tf + norm)
-    squashed = bm25 / (bm25 + BM25_HALF)
-    return (W_COVER * cover / max(ctx.n, 1) + W_BM25 * squashed).astype(np.float32)
-
-
-def _hit(c: _Candidate, ctx: _Context, snippets: _Snippets) -> SearchHit:
-    """A hit without its snippet; its passage is the one its best alignment lies in."""
-    seg = c.view.segment
-    passage: int | None = None
-    center: int | None = None
-    if c.body_pos >= 0:
-        passage = seg.passage_of(c.doc, c.body_pos)
-        if passage is not None:
-            center = c.body_pos - int(seg.pstart[int(seg.pptr[c.doc]) + passage])
-    if passage is None:
-        passage = _best_passage(seg, c.doc, ctx)
-    return SearchHit(
-        seg.doc_path(c.doc),
-        seg.doc_key(c.doc),
-        seg.doc_title(c.doc),
-        round(c.score, 4),
-        passage,
-        _Source(seg, c.doc, center),
-        snippets,
-    )
-
-
-def _best_passage(seg: Segment, doc: int, ctx: _Context) -> int | None:
-    """For a title match: the passage with the most (quality-weighted) query words, if any.
-
-    Read from the forward index, so no stored text is decompressed.
-    """
-    first, last = int(seg.pptr[doc]), int(seg.pptr[doc + 1])
-    if first == last:
-        return None
-    start = int(seg.dstart[doc])
-    tlen = int(seg.tlen[doc])
-    tokens = seg.fwd[start + tlen : start + int(seg.doc_len[doc])] & ID_MASK
-    if len(tokens) == 0:
-        return None
-    quality = np.zeros(len(tokens), dtype=np.float32)
-    for table in ctx.tables:
-        np.maximum(quality, table[tokens], out=quality)
-    quality[quality < HIGHLIGHT_MIN] = 0  # Weak typo neighbours are not shown either.
-    starts = np.asarray(seg.pstart[first:last], dtype=np.int64) - tlen
-    starts = np.clip(starts, 0, len(tokens) - 1)
-    sums = np.add.reduceat(quality, starts)
-    sums[np.diff(np.append(starts, len(tokens))) == 0] = 0  # Empty passages.
-    best = int(np.argmax(sums))
-    return best if sums[best] > 0 else None
 
 
 def _make_snippet(

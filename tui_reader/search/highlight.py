@@ -47,13 +47,23 @@ class TokenMatcher:
     """Decides whether a folded token matches any query word, and how well.
 
     ``known`` maps vocabulary terms to their quality (the search's own
-    expansions); other tokens are judged by the vocabulary-free rules.
+    expansions); other tokens are judged by the vocabulary-free rules, unless
+    ``closed`` (then ``known`` is the whole list: what one hit's ranking counted).
     """
 
-    def __init__(self, rules: Sequence[MatchRule], known: dict[str, float] | None = None) -> None:
+    per_article = False  # True: made for one article (see rules.HitMatcher).
+
+    def __init__(
+        self,
+        rules: Sequence[MatchRule],
+        known: dict[str, float] | None = None,
+        *,
+        closed: bool = False,
+    ) -> None:
         # With ``known`` expansions, typos come only from them (exactly what was searched).
         self.rules = tuple(rules if known is None else (replace(r, max_edits=0) for r in rules))
         self._known = dict(known or {})
+        self._closed = closed
         self._memo: dict[str, float] = {}
 
     def __bool__(self) -> bool:
@@ -64,13 +74,17 @@ class TokenMatcher:
         if memo is not None:
             return memo
         quality = self._known.get(token, 0.0)
-        if not quality:
+        if not quality and not self._closed:
             for rule in self.rules:
                 if abs(len(token) - len(rule.text)) <= rule.max_edits or rule.prefix:
                     quality = max(quality, rule.quality(token))
         if len(self._memo) < 50_000:
             self._memo[token] = quality
         return quality
+
+    def marks(self, tokens: Sequence[str]) -> list[bool]:
+        """Which of these consecutive folded tokens to highlight."""
+        return [self.quality(t) > 0 for t in tokens]
 
 
 def matcher_for(plan: QueryPlan, vocab: Vocabulary) -> TokenMatcher:
@@ -126,7 +140,7 @@ def text_spans(text: str, query: str | TokenMatcher) -> Spans:
     if not matcher:
         return []
     tokens = tokenize(text)
-    return token_spans(text, tokens, [matcher.quality(t.folded) > 0 for t in tokens])
+    return token_spans(text, tokens, matcher.marks([t.folded for t in tokens]))
 
 
 def match_spans(article: Article, query: str | TokenMatcher) -> tuple[Spans, dict[int, Spans]]:
@@ -222,7 +236,8 @@ def make_snippet(
         return clipped + ("…" if len(text) > width else ""), []
     if center is None or not 0 <= center < len(lazy):
         tokens = [lazy.token(i) for i in range(len(lazy))]
-        matched_all = [bool(matcher) and matcher.quality(t.folded) > 0 for t in tokens]
+        folded = [t.folded for t in tokens]
+        matched_all = matcher.marks(folded) if matcher else [False] * len(tokens)
         center = _densest(tokens, matched_all, width)
     mid = lazy.token(center)
     start = max(0, mid.start - _LEAD_IN)
@@ -246,7 +261,11 @@ def make_snippet(
         last += 1
     if end < len(text):
         end = max(inside[-1].end, mid.end)
-    matched = [bool(matcher) and matcher.quality(t.folded) > 0 for t in inside]
+    # Marks are judged with a token of context each side (a pinned match needs its neighbour).
+    lo, hi = max(first - 1, 0), min(last + 2, len(lazy))
+    around = [lazy.token(i).folded for i in range(lo, hi)]
+    marks = matcher.marks(around) if matcher else [False] * len(around)
+    matched = marks[first - lo : first - lo + len(inside)]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     window = text[start:end].translate(_WHITESPACE)

@@ -133,7 +133,8 @@ class RowSnippets(Sequence[RowSnippet]):
         from tui_reader.search.highlight import text_spans
 
         text, spans = _snippet_of(self.results, hit)
-        matcher = self.results.matcher
+        # What this hit's ranking counted: the title, snippet and opened article agree.
+        matcher = getattr(hit, "matcher", None) or self.results.matcher
         title = tuple(text_spans(hit.title, matcher)) if matcher else ()
         return RowSnippet(text, tuple(spans), title).starting_near_match()
 

@@ -591,7 +591,8 @@ class MainScreen(WorkerFailures, Screen[None]):
         if hit is None:
             self.open_article(message.meta)
         else:
-            self.open_article(message.meta, focus_passage=hit.passage, matcher=self.search.matcher)
+            matcher = getattr(hit, "matcher", None) or self.search.matcher
+            self.open_article(message.meta, focus_passage=hit.passage, matcher=matcher)
 
     def open_article(
         self,
@@ -625,7 +626,8 @@ class MainScreen(WorkerFailures, Screen[None]):
 
             title, passages = match_spans(article, matcher)
             highlights = Highlights(title, passages)
-            if len(matcher.rules) > 1:
+            # A hit's own matcher already says what counted there, and which passage.
+            if len(matcher.rules) > 1 and not matcher.per_article:
                 texts = [passage.text for passage in article.passages]
                 highlights = highlights.phrases_only(article.title, texts)
                 if focus_passage is not None:

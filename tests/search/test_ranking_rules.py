@@ -1,0 +1,147 @@
+"""The ranking rules in order (words > typo > proximity > attribute > exactness), and one
+notion of a match: the list title, the snippet and the opened article light what counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import copy_seeds
+from tests.search.conftest import Build, write_article
+from tui_reader.articles.parse import load_article
+from tui_reader.search.engine import SearchResults, search, snippet_of
+from tui_reader.search.highlight import match_spans, text_spans
+
+FILLER = "Người dân địa phương cho biết thời tiết những ngày qua khá thuận lợi. " * 4
+
+
+def _names(results: SearchResults) -> list[str]:
+    return [Path(h.path).name for h in results.hits]
+
+
+def _corpus(tmp_path: Path, *articles: tuple[str, str, str]) -> Path:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    for name, title, body in articles:
+        write_article(folder, name, title, body)
+    return folder
+
+
+def test_all_words_beat_any_phrase_of_some(tmp_path: Path, build: Build) -> None:
+    folder = _corpus(
+        tmp_path,
+        ("phrase.txt", "Lợi ích nhóm", "Lợi ích nhóm chi phối chính sách. " + FILLER),
+        ("all.txt", "Sức khỏe", "Lợi ích của việc đi bộ " + FILLER + " mỗi ngày."),
+        ("some.txt", "Thể thao", "Đi bộ đường dài. " + FILLER),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "loi ich di bo")
+    assert _names(results)[0] == "all.txt"
+    keys = {Path(h.path).name: h.rank for h in results.hits}
+    assert keys["all.txt"] is not None and keys["phrase.txt"] is not None
+    assert keys["all.txt"].words > keys["phrase.txt"].words
+
+
+def test_exact_beats_a_typo_neighbour(tmp_path: Path, build: Build) -> None:
+    folder = _corpus(
+        tmp_path,
+        ("typo.txt", "Tin một", "Ông Trump tới Singapor hôm qua. " + FILLER),
+        ("exact.txt", "Tin hai", FILLER + " Ông Trump tới thăm đảo quốc Singapore."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "trump singapore")
+    assert _names(results) == ["exact.txt", "typo.txt"]
+    assert [h.rank.typos for h in results.hits if h.rank] == [0, 1]
+
+
+def test_close_in_any_order_beats_scattered_and_the_phrase_is_best(
+    tmp_path: Path, build: Build
+) -> None:
+    folder = _corpus(
+        tmp_path,
+        ("far.txt", "Tin một", "Kim nói. " + FILLER + " Trump nói."),
+        ("reversed.txt", "Tin hai", FILLER + " Gặp Kim Trump tại đây."),
+        ("phrase.txt", "Tin ba", FILLER + " Gặp Trump Kim tại đây."),
+    )
+    builder, _ = build(folder)
+    assert _names(search(builder.snapshot(), "trump kim")) == [
+        "phrase.txt",
+        "reversed.txt",
+        "far.txt",
+    ]
+
+
+def test_title_beats_lead_beats_body(tmp_path: Path, build: Build) -> None:
+    folder = _corpus(
+        tmp_path,
+        ("body.txt", "Tin một", FILLER),
+        ("lead.txt", "Tin hai", "Bão số năm đổ bộ."),
+        ("title.txt", "Bão số năm đổ bộ", FILLER),
+    )
+    (folder / "body.txt").write_text(
+        "Tin một\n\n" + FILLER + "\n\nBão số năm đổ bộ.\n", encoding="utf-8"
+    )
+    (folder / "lead.txt").write_text(
+        "Tin hai\n\nBão số năm đổ bộ.\n\n" + FILLER + "\n", encoding="utf-8"
+    )
+    builder, _ = build(folder)
+    assert _names(search(builder.snapshot(), "bao so nam")) == ["title.txt", "lead.txt", "body.txt"]
+
+
+def test_a_typo_the_phrase_holds_in_place_is_a_correction(tmp_path: Path, build: Build) -> None:
+    # ``khon`` is a real syllable (khôn) one edit from «không»: the phrase says which was meant.
+    folder = _corpus(
+        tmp_path,
+        ("scattered.txt", "Tin một", "Rò điện. Nước rỉ ra. Người khôn. Thoát hiểm. " + FILLER),
+        ("phrase.txt", "Tin hai", FILLER + " Khí gas rò rỉ không thoát ra được."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "ro ri khon thoat ")
+    assert _names(results)[0] == "phrase.txt"
+    hit = results.hits[0]
+    assert hit.matcher is not None
+    text, spans = snippet_of(results, hit)
+    assert [text[a:b] for a, b in spans] == ["rò rỉ không thoát"]
+
+
+def test_seeds_light_only_what_counted_and_open_where_the_snippet_is(
+    tmp_path: Path, build: Build
+) -> None:
+    folder = tmp_path / "seeds"
+    copy_seeds(folder)
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "hoi nghi thuong dinh ha noi")
+    assert results.hits
+    near_misses = {"thống", "tướng", "thông", "đã", "nói", "nơi"}
+    for hit in results.hits:
+        matcher = hit.matcher
+        assert matcher is not None
+        article = load_article(Path(hit.path))
+        text, spans = snippet_of(results, hit)
+        lit = [text[a:b] for a, b in spans]
+        lit += [hit.title[a:b] for a, b in text_spans(hit.title, matcher)]
+        title, passages = match_spans(article, matcher)
+        lit += [article.title[a:b] for a, b in title]
+        lit += [article.passages[i].text[a:b] for i, found in passages.items() for a, b in found]
+        words = {w.lower() for span in lit for w in span.split()}
+        assert not words & near_misses, (hit.path, words & near_misses)
+        # The snippet is cut from the passage Enter opens, and the reader lights it the same.
+        if hit.passage is not None:
+            passage = article.passages[hit.passage].text
+            assert text.strip("…")[:40] in passage.replace("\n", " ")
+            assert hit.passage in passages
+            assert [passage[a:b] for a, b in passages[hit.passage] if passage[a:b] in text]
+
+
+def test_ha_noi_lights_the_word_not_every_noi(tmp_path: Path, build: Build) -> None:
+    folder = _corpus(
+        tmp_path,
+        ("a.txt", "Tin Hà Nội", "Ông nói rằng Hà Nội đẹp. Nơi đây hạ nhiệt."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "ha noi ")
+    (hit,) = results.hits
+    assert hit.matcher is not None
+    article = load_article(Path(hit.path))
+    _, passages = match_spans(article, hit.matcher)
+    assert [article.passages[0].text[a:b] for a, b in passages[0]] == ["Hà Nội"]
+    assert results.every == 1

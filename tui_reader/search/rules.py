@@ -1,0 +1,394 @@
+"""Ranking rules: the order people judge results in, as one lexicographic key.
+
+The shortlisted articles of a query (see :mod:`tui_reader.search.engine`) are
+ordered by these rules, each one only breaking the ties of the ones before it
+(buckets, like Meilisearch's ranking rules, never a weighted blend in which a
+later rule could out-vote an earlier one):
+
+1. **words**: how many query words the article holds (more first), so an
+   article with every word beats any phrase of some of them;
+2. **typo**: edits needed for the words not held as typed (fewer first);
+3. **proximity**: how close consecutive query words are, in any order: for
+   each pair, 1 when adjacent and in order, the distance otherwise (one more
+   when reversed), at most 8 (lower first);
+4. **attribute**: query words in the title, then in the lead passage (more
+   first);
+5. **exactness**: words matched as typed rather than as a typo or a prefix,
+   then the query's pyvi words (``ha_noi``) held as words (more first);
+
+then BM25 over the counted matches, only to order articles all rules tie.
+
+What counts as a match of query word *w* in one article (the same rule picks
+what is highlighted in the list, the snippet and the opened article, see
+:class:`HitMatcher`):
+
+* a token matching *w* as typed (folded) or as a prefix of the last word;
+* a typo neighbour (quality >= ``MATCH_MIN``: a word of 5+ letters or an
+  unknown word one edit away), only when the article holds no token of the
+  first kind: an article with «thượng» does not also match ``thuong`` on
+  «thống» or «tướng»;
+* a weaker neighbour (a short real syllable one edit away, ``khon`` for
+  «không»), only where a neighbouring query word holds it in place (the
+  token before matches the query word before, or the token after the one
+  after).
+
+A neighbour held in place by the phrase is a corrected typo, not a worse
+match: it costs no typo (rule 2), only exactness (rule 5); so ``ro ri khon
+thoat`` still puts «rò rỉ không thoát» above articles holding «khôn» and the
+others scattered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tui_reader.search.highlight import TokenMatcher
+from tui_reader.search.query import PREFIX, MatchRule, QueryPlan
+from tui_reader.search.segment import ID_MASK, Segment
+from tui_reader.search.vocab import Vocabulary
+
+__all__ = ["MATCH_MIN", "HitMatcher", "RankKey", "Ranked", "hit_matcher", "rank_docs"]
+
+MATCH_MIN = 0.5  # A typo neighbour at least this good counts without a neighbour holding it.
+MAX_PAIR = 8  # Proximity cost of a pair of query words far apart (or one missing).
+BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
+_EPS = 1e-4
+
+I64 = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+U8 = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True)
+class RankKey:
+    """One article's bucket values, rule by rule (see the module doc)."""
+
+    words: int
+    typos: int
+    proximity: int
+    attribute: int
+    exactness: int
+    bm25: float
+
+    def sort_value(self) -> float:
+        """All rules packed into one float, larger first (exact up to 2**53)."""
+        return float(
+            _pack(
+                np.array([self.words]),
+                np.array([self.typos]),
+                np.array([self.proximity]),
+                np.array([self.attribute]),
+                np.array([self.exactness]),
+                np.array([self.bm25]),
+            )[0]
+        )
+
+
+@dataclass(slots=True)
+class Ranked:
+    """The shortlisted docs of one segment with their keys and the passage each opens at."""
+
+    docs: I64
+    value: F64  # Packed sort value, larger first.
+    keys: list[RankKey]
+    passage: list[int | None]
+
+
+class _Matches:
+    """Which tokens of some docs count as a match of each query word (one pass, vectorised)."""
+
+    def __init__(
+        self, seg: Segment, tables: Sequence[F32], edit_tables: Sequence[U8], docs: I64
+    ) -> None:
+        n = len(tables)
+        lens = seg.doc_len[docs].astype(np.int64)
+        starts = np.asarray(seg.dstart, dtype=np.int64)[docs]
+        span = lens + 1  # One sentinel token after each doc: no adjacency across docs.
+        base = np.concatenate([[0], np.cumsum(span)[:-1]]).astype(np.int64)
+        total = int(span.sum())
+        index = np.repeat(starts - base, span) + np.arange(total, dtype=np.int64)
+        raw = seg.fwd[index]
+        tokens = (raw & np.uint32(ID_MASK)).astype(np.int64)
+        self.n, self.k = n, len(docs)
+        self.tokens = tokens
+        self.joined = raw > np.uint32(ID_MASK)  # Token continues the previous one's pyvi word.
+        self.owner = np.repeat(np.arange(len(docs), dtype=np.int64), span)
+        self.local = np.arange(total, dtype=np.int64) - np.repeat(base, span)
+        self.base, self.lens = base, lens
+        q = np.empty((n, total), dtype=np.float32)
+        for j, table in enumerate(tables):
+            np.take(table, tokens, out=q[j])
+        self.q = q
+        strong = q >= MATCH_MIN
+        before = np.zeros_like(strong)  # before[j, i]: word j strongly at token i - 1.
+        before[:, 1:] = strong[:, :-1]
+        after = np.zeros_like(strong)  # after[j, i]: word j strongly at token i + 1.
+        after[:, :-1] = strong[:, 1:]
+        held = np.zeros_like(strong)  # Held in place by a neighbouring query word.
+        if n > 1:
+            held[1:] |= before[:-1]
+            held[:-1] |= after[1:]
+        held &= q > 0
+        self.held = held
+        good = (q >= PREFIX - _EPS) | held
+        counted = np.empty_like(strong)
+        matched = np.zeros((n, self.k), dtype=bool)
+        corrected = np.zeros((n, self.k), dtype=bool)  # Best match is a neighbour held in place.
+        edits = np.zeros((n, self.k), dtype=np.int64)
+        exact = np.zeros((n, self.k), dtype=bool)
+        for j in range(n):
+            has_good = np.bincount(self.owner[good[j]], minlength=self.k) > 0
+            ok = strong[j] & ~has_good[self.owner]
+            best_ok = np.zeros(self.k, dtype=np.float32)
+            np.maximum.at(best_ok, self.owner[ok], q[j][ok])
+            counted[j] = (good[j] & has_good[self.owner]) | (
+                ok & (np.abs(q[j] - best_ok[self.owner]) < _EPS)
+            )
+            matched[j] = has_good | (best_ok > 0)
+            exact[j] = np.bincount(self.owner[q[j] >= 1.0 - _EPS], minlength=self.k) > 0
+            at_prefix = np.bincount(self.owner[q[j] >= PREFIX - _EPS], minlength=self.k) > 0
+            corrected[j] = has_good & ~at_prefix
+            at_best = ok & (np.abs(q[j] - best_ok[self.owner]) < _EPS)
+            fewest = np.full(self.k, 255, dtype=np.int64)
+            np.minimum.at(fewest, self.owner[at_best], edit_tables[j][tokens[at_best]])
+            edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
+        self.counted = counted
+        self.matched = matched
+        self.corrected = corrected
+        self.edits = edits
+        self.exact = exact
+
+
+def _pack(words: I64, typos: I64, prox: I64, attr: I64, exactness: I64, bm25: F64) -> F64:
+    value = words.astype(np.float64)
+    for part, bits, lower_first in (
+        (typos, 7, True),
+        (prox, 9, True),
+        (attr, 10, False),
+        (exactness, 10, False),
+    ):
+        top = (1 << bits) - 1
+        clipped = np.clip(part, 0, top).astype(np.float64)
+        value = value * (1 << bits) + (top - clipped if lower_first else clipped)
+    squashed = np.floor(bm25 / (bm25 + BM25_HALF) * 4095.0)
+    return value * 4096.0 + squashed
+
+
+def _pair_costs(m: _Matches) -> I64:
+    """Per doc, the proximity cost summed over consecutive query words (rule 3)."""
+    total = np.zeros(m.k, dtype=np.int64)
+    where = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    for j in range(m.n - 1):
+        a, b = where[j], where[j + 1]
+        cost = np.full(m.k, MAX_PAIR, dtype=np.int64)
+        if len(a) and len(b):
+            after = np.searchsorted(b, a, side="right")
+            ok = after < len(b)
+            if ok.any():
+                pa, pb = a[ok], b[after[ok]]
+                same = m.owner[pa] == m.owner[pb]
+                d = np.minimum(pb - pa, MAX_PAIR)
+                np.minimum.at(cost, m.owner[pa[same]], d[same])
+            before = np.searchsorted(b, a, side="left") - 1
+            ok = before >= 0
+            if ok.any():
+                pa, pb = a[ok], b[before[ok]]
+                same = (m.owner[pa] == m.owner[pb]) & (pb < pa)
+                d = np.minimum(pa - pb + 1, MAX_PAIR)
+                np.minimum.at(cost, m.owner[pa[same]], d[same])
+        total += cost
+    return total
+
+
+def rank_docs(
+    seg: Segment,
+    plan: QueryPlan,
+    tables: Sequence[F32],
+    edit_tables: Sequence[U8],
+    idf: Sequence[float],
+    avg_len: float,
+    docs: I64,
+) -> Ranked:
+    """Rank ``docs`` of ``seg`` by the rules; also pick the passage each opens at."""
+    if len(docs) == 0:
+        return Ranked(docs, np.zeros(0), [], [])
+    m = _Matches(seg, tables, edit_tables, docs)
+    n = m.n
+    words = m.matched.sum(axis=0).astype(np.int64)
+    typos = np.where(m.matched & ~m.corrected, m.edits, 0).sum(axis=0).astype(np.int64)
+    prox = _pair_costs(m) if n > 1 else np.zeros(m.k, dtype=np.int64)
+    tlen = seg.tlen[docs].astype(np.int64)
+    pptr = np.asarray(seg.pptr, dtype=np.int64)
+    lead_end = np.where(
+        pptr[docs + 1] - pptr[docs] > 1,
+        np.asarray(seg.pstart, dtype=np.int64)[np.minimum(pptr[docs] + 1, len(seg.pstart) - 1)],
+        m.lens,
+    )
+    in_title = m.local < tlen[m.owner]
+    in_lead = ~in_title & (m.local < lead_end[m.owner])
+    title_words = np.zeros(m.k, dtype=np.int64)
+    lead_words = np.zeros(m.k, dtype=np.int64)
+    for j in range(n):
+        title_words += np.bincount(m.owner[m.counted[j] & in_title], minlength=m.k) > 0
+        lead_words += np.bincount(m.owner[m.counted[j] & in_lead], minlength=m.k) > 0
+    attr = title_words * 32 + lead_words
+    words_as_typed = m.exact.sum(axis=0).astype(np.int64)
+    compounds = _compounds_held(m, plan)
+    exactness = words_as_typed * 32 + compounds
+    bm25 = _bm25(m, idf, avg_len)
+    value = _pack(words, typos, prox, attr, exactness, bm25)
+    keys = [
+        RankKey(int(w), int(t), int(p), int(a), int(e), float(b))
+        for w, t, p, a, e, b in zip(
+            words.tolist(),
+            typos.tolist(),
+            prox.tolist(),
+            attr.tolist(),
+            exactness.tolist(),
+            bm25.tolist(),
+            strict=True,
+        )
+    ]
+    passages = _passages(seg, m, docs, in_title)
+    return Ranked(docs, value, keys, passages)
+
+
+def _compounds_held(m: _Matches, plan: QueryPlan) -> I64:
+    """How many of the query's pyvi words each doc holds as a word (rule 5)."""
+    held = np.zeros(m.k, dtype=np.int64)
+    for start, length, _ in plan.compounds:
+        if start + length > m.n:
+            continue
+        ok = m.counted[start] & ~m.joined
+        for step in range(1, length):
+            nxt = np.zeros_like(ok)
+            nxt[:-step] = m.counted[start + step][step:] & m.joined[step:]
+            ok &= nxt
+        ends = np.zeros_like(ok)  # The word ends there (not «Hà nội dung» for ``ha noi``).
+        ends[:-length] = ~m.joined[length:]
+        ok &= ends
+        held += np.bincount(m.owner[ok], minlength=m.k) > 0
+    return held
+
+
+def _bm25(m: _Matches, idf: Sequence[float], avg_len: float) -> F64:
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * m.lens / max(avg_len, 1.0))
+    score = np.zeros(m.k, dtype=np.float64)
+    for j in range(m.n):
+        tf = np.bincount(m.owner[m.counted[j]], minlength=m.k).astype(np.float64)
+        score += idf[j] * tf * (BM25_K1 + 1) / (tf + norm)
+    return score
+
+
+def _passages(seg: Segment, m: _Matches, docs: I64, in_title: Bools) -> list[int | None]:
+    """The body passage holding the most distinct counted words (first on ties), or None."""
+    out: list[int | None] = []
+    any_counted = m.counted.any(axis=0) & ~in_title
+    for i, doc in enumerate(docs.tolist()):
+        lo = int(m.base[i])
+        hi = lo + int(m.lens[i])
+        body = np.flatnonzero(any_counted[lo:hi])
+        if len(body) == 0:
+            out.append(None)
+            continue
+        starts = np.asarray(seg.pstart[int(seg.pptr[doc]) : int(seg.pptr[doc + 1])], np.int64)
+        pid = np.searchsorted(starts, body, side="right") - 1
+        best, best_count = None, 0
+        for p in np.unique(pid[pid >= 0]).tolist():
+            tokens = body[pid == p] + lo
+            count = int(m.counted[:, tokens].any(axis=1).sum())
+            if count > best_count:
+                best, best_count = p, count
+        out.append(best)
+    return out
+
+
+class HitMatcher(TokenMatcher):
+    """The matches one hit's ranking counted, to highlight in its title, snippet and article.
+
+    ``terms[j]`` are the folded terms counted as query word ``j`` in this
+    article; a term in ``pinned[j]`` is lit only beside a match of a
+    neighbouring query word: a neighbour held in place by the phrase, and
+    the query's pyvi words (``ha noi``) when the article holds them together
+    (then «Hà Nội» is the match, not every «nói» and «hạ» around it).
+    """
+
+    per_article = True
+
+    def __init__(
+        self,
+        rules: Sequence[MatchRule],
+        terms: Sequence[dict[str, float]],
+        pinned: Sequence[frozenset[str]],
+    ) -> None:
+        known: dict[str, float] = {}
+        for found in terms:
+            for term, quality in found.items():
+                known[term] = max(known.get(term, 0.0), quality)
+        super().__init__(rules, known, closed=True)
+        self.terms = tuple(dict(t) for t in terms)
+        self.pinned = tuple(pinned)
+
+    def marks(self, tokens: Sequence[str]) -> list[bool]:
+        n = len(self.terms)
+        inside = [[t in self.terms[j] for t in tokens] for j in range(n)]
+        lit = [False] * len(tokens)
+        for j in range(n):
+            pinned = self.pinned[j]
+            for i, token in enumerate(tokens):
+                if not inside[j][i] or lit[i]:
+                    continue
+                if (
+                    token not in pinned
+                    or (j > 0 and i > 0 and inside[j - 1][i - 1])
+                    or (j + 1 < n and i + 1 < len(tokens) and inside[j + 1][i + 1])
+                ):
+                    lit[i] = True
+        return lit
+
+
+def hit_matcher(
+    seg: Segment,
+    plan: QueryPlan,
+    tables: Sequence[F32],
+    edit_tables: Sequence[U8],
+    vocab: Vocabulary,
+    doc: int,
+) -> HitMatcher:
+    """The :class:`HitMatcher` of one doc: what the rules counted there."""
+    m = _Matches(seg, tables, edit_tables, np.array([doc], dtype=np.int64))
+    n = m.n
+    terms: list[dict[str, float]] = []
+    pinned: list[set[str]] = [set() for _ in range(n)]
+    for j in range(n):
+        where = np.flatnonzero(m.counted[j])
+        found: dict[str, float] = {}
+        for gid, quality, held in zip(
+            m.tokens[where].tolist(),
+            m.q[j][where].tolist(),
+            m.held[j][where].tolist(),
+            strict=True,
+        ):
+            term = vocab.term(gid)
+            found[term] = max(found.get(term, 0.0), quality)
+            if quality < PREFIX - _EPS and held:
+                pinned[j].add(term)
+        terms.append(found)
+    for start, length, _ in plan.compounds:
+        if start + length > n:
+            continue
+        ok = m.counted[start].copy()
+        for step in range(1, length):
+            nxt = np.zeros_like(ok)
+            nxt[:-step] = m.counted[start + step][step:]
+            ok &= nxt
+        if ok.any():  # The article holds the word: its syllables match only together.
+            for j in range(start, start + length):
+                pinned[j].update(terms[j])
+    return HitMatcher(plan.rules, terms, [frozenset(p) for p in pinned])
