@@ -10,7 +10,9 @@ Run by hand (never a timed test)::
     python benchmarks/search_bench.py --replicate 10         # 350k (hard-linked copies)
     python benchmarks/search_bench.py --no-words             # syllables only, no pyvi words
 
-Known-item queries of nine kinds (see ``_bench_queries``), typed folded, are run
+Known-item queries of nine kinds (see ``_bench_queries``), typed folded, plus two
+kinds from an independent generator (``_bench_heldout``: fewer, commoner words,
+some tone marks kept, some typos), are run
 through the three engines with limit 10. Reported per kind: hit@10 (a relevant
 article in the top 10), MRR@10 and p50/p95 latency of one in-process search call
 (tui-reader: ``search()``; FTS5 and Tantivy: see ``_baselines``), and the
@@ -40,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _baselines import Fts5, Tantivy, tantivy_available
+from _bench_heldout import HELDOUT_KINDS, build_heldout
 from _bench_queries import KINDS, BenchQuery, load_or_build
 
 from tui_reader.articles.corpus import scan_corpus
@@ -230,7 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-kind", type=int, default=200, help="size of the generated set")
     parser.add_argument("--queries", type=int, default=0, help="run only the first N per kind")
-    parser.add_argument("--kinds", default="", help=f"comma-separated subset of {','.join(KINDS)}")
+    parser.add_argument(
+        "--kinds",
+        default="",
+        help=f"comma-separated subset of {','.join(KINDS + HELDOUT_KINDS)}",
+    )
     parser.add_argument("--replicate", type=int, default=1, help="10: the 350k run")
     parser.add_argument("--no-words", action="store_true", help="syllables only (no pyvi)")
     parser.add_argument("--no-fts", action="store_true")
@@ -247,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     per_kind = max(args.per_kind, args.queries)
     if args.make_queries:
         load_or_build(args.corpus, per_kind, args.seed, args.cache)
+        build_heldout(args.corpus, per_kind, args.seed, args.cache)
         return 0
     if args.build_only:
         print(json.dumps(build_index(args.build_only[0], args.build_only[1], words)))
@@ -254,10 +262,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    kinds = tuple(k for k in args.kinds.split(",") if k) or KINDS
-    unknown = set(kinds) - set(KINDS)
+    kinds = tuple(k for k in args.kinds.split(",") if k) or KINDS + HELDOUT_KINDS
+    unknown = set(kinds) - set(KINDS + HELDOUT_KINDS)
     if unknown:
-        print(f"unknown kinds: {', '.join(sorted(unknown))}; known: {', '.join(KINDS)}")
+        known = ", ".join(KINDS + HELDOUT_KINDS)
+        print(f"unknown kinds: {', '.join(sorted(unknown))}; known: {known}")
         return 2
     use_tantivy = not args.no_tantivy
     if use_tantivy and not tantivy_available():
@@ -266,11 +275,23 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()
     # Built in a child process: loading the whole corpus must not count in this one's RSS.
     subprocess.run(
-        [sys.executable, __file__, "--make-queries", "--corpus", str(args.corpus),
-         "--per-kind", str(per_kind), "--seed", str(args.seed), "--cache", str(args.cache)],
+        [
+            sys.executable,
+            __file__,
+            "--make-queries",
+            "--corpus",
+            str(args.corpus),
+            "--per-kind",
+            str(per_kind),
+            "--seed",
+            str(args.seed),
+            "--cache",
+            str(args.cache),
+        ],
         check=True,
     )
     queries: list[BenchQuery] = load_or_build(args.corpus, per_kind, args.seed, args.cache)
+    queries += build_heldout(args.corpus, per_kind, args.seed, args.cache)
     taken: dict[str, int] = {}
     chosen = []
     for q in queries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from tests.search.conftest import baomoi_sample, files_of
 from tui_reader.articles.parse import load_article
 from tui_reader.search.engine import search
-from tui_reader.search.index import IndexBuilder
+from tui_reader.search.index import IndexBuilder, IndexSnapshot
 from tui_reader.text.tokens import tokenize_folded
 
 
@@ -38,3 +39,73 @@ def test_pool_build_and_known_item_queries(tmp_path: Path) -> None:
     assert found >= 38  # Known-item body windows: the article is in the top 10.
     again = IndexBuilder(tmp_path / "index", workers=2).update(files_of(folder))
     assert again.unchanged == len(names) and again.segmented == 0
+
+
+# User cases on the whole 35k corpus (CI sets TUI_READER_TEST_CORPUS). The expected
+# articles are found by scanning the corpus here, like grep, never listed by hand.
+
+
+@pytest.fixture(scope="module")
+def corpus_35k() -> Path:
+    corpus = os.environ.get("TUI_READER_TEST_CORPUS")
+    if not corpus or not Path(corpus).is_dir():
+        pytest.skip("set TUI_READER_TEST_CORPUS to the unpacked baomoi-35k folder")
+    return Path(corpus)
+
+
+@pytest.fixture(scope="module")
+def snapshot_35k(corpus_35k: Path, tmp_path_factory: pytest.TempPathFactory) -> IndexSnapshot:
+    """The whole corpus indexed (``TUI_READER_TEST_INDEX``: reuse an index folder)."""
+    folder = os.environ.get("TUI_READER_TEST_INDEX")
+    index = Path(folder) if folder else tmp_path_factory.mktemp("index-35k")
+    builder = IndexBuilder(index, workers=2)
+    builder.update(files_of(corpus_35k))
+    return builder.snapshot()
+
+
+def _grep(corpus: Path, raw: tuple[str, ...], words: tuple[str, ...]) -> dict[str, list[str]]:
+    """Files whose text has every ``raw`` string (case-insensitive), then every folded word.
+
+    Returns each one's folded title tokens, keyed by file name.
+    """
+    found = {}
+    for path in sorted(corpus.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        lower = text.lower()
+        if not all(r in lower for r in raw):
+            continue
+        if set(words) <= set(tokenize_folded(text)):
+            found[path.name] = tokenize_folded(text.split("\n", 1)[0])
+    return found
+
+
+def _top(snapshot: IndexSnapshot, query: str, limit: int) -> list[str]:
+    return [Path(h.path).name for h in search(snapshot, query, limit=limit).hits]
+
+
+@pytest.mark.slow
+def test_loi_ich_di_bo_finds_the_walking_article(
+    corpus_35k: Path, snapshot_35k: IndexSnapshot
+) -> None:
+    # The articles whose title is about the benefits of walking 10,000 steps.
+    titled = {
+        name
+        for name, title in _grep(
+            corpus_35k, ("lợi ích", "đi bộ"), ("loi", "ich", "di", "bo")
+        ).items()
+        if " loi ich " in f" {' '.join(title)} "
+        and " di bo " in f" {' '.join(title)} "
+        and "10.000" in title
+    }
+    assert titled, "the walking article is not in this corpus"
+    assert set(_top(snapshot_35k, "loi ich di bo", 4)) & titled
+
+
+@pytest.mark.slow
+def test_trump_kim_singapore_ranks_every_word_first(
+    corpus_35k: Path, snapshot_35k: IndexSnapshot
+) -> None:
+    holding = set(_grep(corpus_35k, ("trump", "kim", "singapore"), ("trump", "kim", "singapore")))
+    assert len(holding) >= 3
+    top = _top(snapshot_35k, "trump kim singapore", len(holding) + 10)
+    assert set(top[: len(holding)]) == holding
