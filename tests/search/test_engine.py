@@ -208,3 +208,15 @@ def test_snippets_are_lazy_and_cut_from_the_passage_enter_opens(corpus: Path, bu
         source = article.title if hit.passage is None else article.passages[hit.passage].text
         assert snippet.strip("…") in " ".join(source.split())
         assert spans
+
+
+def test_a_stale_search_is_cancelled(tmp_path: Path, build: Build) -> None:
+    from tui_reader.search.engine import SearchCancelled
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    write_article(folder, "a.txt", "Hà Nội", "Tôi sống ở Hà Nội từ nhỏ.")
+    builder, _ = build(folder)
+    with pytest.raises(SearchCancelled):
+        search(builder.snapshot(), "ha noi", cancel=lambda: True)
+    assert search(builder.snapshot(), "ha noi", cancel=lambda: False).hits

@@ -47,6 +47,7 @@ import itertools
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -60,7 +61,14 @@ from tui_reader.search.rules import RankKey, hit_matcher, rank_docs
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
-__all__ = ["SearchHit", "SearchResults", "matcher_of", "search", "snippet_of"]
+__all__ = [
+    "SearchCancelled",
+    "SearchHit",
+    "SearchResults",
+    "matcher_of",
+    "search",
+    "snippet_of",
+]
 
 W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
 PAIR_BONUS, WORD_BONUS = 0.5, 0.1
@@ -217,8 +225,28 @@ class _Shortlist:
     body_pos: I64
 
 
-def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResults:
-    """Search ``snapshot`` for ``query``; never raises on any query text."""
+class SearchCancelled(Exception):  # noqa: N818 (the name agreed on BOARD.md)
+    """Raised by :func:`search` when its ``cancel`` callback says the query is stale."""
+
+
+def search(
+    snapshot: IndexSnapshot,
+    query: str,
+    limit: int = 50,
+    *,
+    cancel: Callable[[], bool] | None = None,
+) -> SearchResults:
+    """Search ``snapshot`` for ``query``; never raises on any query text.
+
+    ``cancel`` is asked between steps (after planning, between segments, before
+    ranking); when it returns True the search stops with :class:`SearchCancelled`
+    (a newer keystroke made this query stale).
+    """
+
+    def check() -> None:
+        if cancel is not None and cancel():
+            raise SearchCancelled(query)
+
     started = time.perf_counter()
     views = [v for v in snapshot.views if v.live]
     if not views or limit <= 0:
@@ -232,10 +260,12 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
     )
     if not plan.words or not any(w.anchor_ids for w in plan.words):
         return _results(snapshot, query, [], (0, 0), started, plan)
+    check()
     ctx = _Context(snapshot, plan)
     lists: list[_Shortlist] = []
     every = some = 0
     for view in views:
+        check()
         counts, shortlist = _align_segment(view, ctx, limit)
         every += counts[0]
         some += counts[1]
@@ -253,6 +283,7 @@ def search(snapshot: IndexSnapshot, query: str, limit: int = 50) -> SearchResult
             for i, s in enumerate(lists)
             for sel in [chosen[bounds[i] : bounds[i + 1]]]
         ]
+    check()
     matcher = matcher_for(plan, snapshot.vocab)
     snippets = _Snippets(matcher, ctx, snapshot.vocab)
     hits: list[SearchHit] = []
