@@ -30,8 +30,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
+from typing import Any
 
 DEFAULT_CORPUS = Path(os.environ.get("TUI_READER_TEST_CORPUS", "/tmp/corpus/baomoi-35k"))
 
@@ -90,45 +93,87 @@ def peak_mb() -> tuple[float, float]:
     return own, children
 
 
-def step(name: str, folder: Path, cache: Path) -> dict[str, float]:
+class PeakWatch:
+    """Samples this process's RSS every 0.1 s and remembers where the main thread was at
+    the highest: what the peak RSS figure is made of (a listing, a segment merge...)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.where = ""
+        self._main = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> PeakWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            rss = _rss_mb()
+            if rss > self.peak:
+                frame = sys._current_frames().get(self._main)
+                stack = traceback.extract_stack(frame) if frame is not None else []
+                ours = [f for f in stack if "tui_reader" in f.filename][-3:]
+                self.peak = rss
+                self.where = " < ".join(f"{Path(f.filename).stem}.{f.name}" for f in reversed(ours))
+
+
+def _rss_mb() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
+
+
+def step(name: str, folder: Path, cache: Path) -> dict[str, float | str]:
     """One measured step, in this (fresh) process."""
     from tui_reader.articles.listing import cached_listing, refresh_listing
 
     started = time.perf_counter()
-    extra: dict[str, float] = {}
+    extra: dict[str, float | str] = {}
+    watch = PeakWatch().__enter__()
     if name == "listing":
         listing = refresh_listing(cache, [folder])
         extra["articles"] = len(listing.articles)
     elif name == "index":
         from tui_reader.search.index import IndexBuilder, index_dir_for
 
-        listing = cached_listing(cache, [folder])
-        assert listing is not None
+        cached = cached_listing(cache, [folder])
+        assert cached is not None
         begin = time.perf_counter()
         builder = IndexBuilder(index_dir_for([folder], cache))
-        stats = builder.update(listing.entries())
+        stats = builder.update(cached.entries())
         extra["indexed"] = stats.indexed
         extra["load_listing"] = begin - started
     elif name == "open":
         from tui_reader.articles.loader import open_article
 
-        listing = cached_listing(cache, [folder])
-        assert listing is not None
-        sample = random.Random(1).sample(listing.articles, min(2000, len(listing.articles)))
+        cached = cached_listing(cache, [folder])
+        assert cached is not None
+        sample = random.Random(1).sample(cached.articles, min(2000, len(cached.articles)))
         begin = time.perf_counter()
         for meta in sample:
             open_article(meta)
         extra["per_article_ms"] = (time.perf_counter() - begin) / len(sample) * 1000
     seconds = time.perf_counter() - started
+    watch.__exit__()
     own, children = peak_mb()
-    return {"seconds": seconds, "rss": own, "children": children, **extra}
+    return {"seconds": seconds, "rss": own, "children": children, "peak_at": watch.where, **extra}
 
 
-def run_step(name: str, folder: Path, cache: Path) -> dict[str, float]:
+def run_step(name: str, folder: Path, cache: Path) -> dict[str, Any]:
     """Run :func:`step` in a fresh interpreter and return what it measured."""
     command = [sys.executable, __file__, "--step", name, str(folder), str(cache)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
     return result
 
 
@@ -172,6 +217,7 @@ def report(kind: str, folder: Path, cache: Path, index: bool) -> dict[str, float
     row("listing, warm (nothing changed)", f"{warm['seconds']:7.2f} s   peak RSS "
         f"{warm['rss']:5.0f} MB")  # fmt: skip
     row("articles listed", f"{int(cold['articles']):,}")
+    row("  cold listing at its peak RSS", cold["peak_at"] or "?")
     opened = run_step("open", folder, cache)
     row("open one article (2,000 random)", f"{opened['per_article_ms']:7.2f} ms")
     figures = {"listing_cold": cold["seconds"], "listing_warm": warm["seconds"]}
@@ -180,6 +226,7 @@ def report(kind: str, folder: Path, cache: Path, index: bool) -> dict[str, float
         row("index, cold (pyvi on every core)", f"{built['seconds']:7.2f} s   peak RSS "
             f"{built['rss']:5.0f} MB (largest worker {built['children']:.0f} MB)")  # fmt: skip
         row("  indexed", f"{int(built['indexed']):,}")
+        row("  main process at its peak RSS", built["peak_at"] or "?")
         again = run_step("index", folder, cache)
         row("index, refresh (nothing changed)", f"{again['seconds']:7.2f} s")
         figures["index_cold"] = built["seconds"]
