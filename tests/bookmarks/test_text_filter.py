@@ -64,8 +64,9 @@ def store(tmp_path: Path) -> StateStore:
     return opened
 
 
-def indexed(store: StateStore, query: str) -> set[str]:
-    expression = match_expression(query, TermIndex(store.bookmark_terms()))
+def indexed(store: StateStore, query: str, *, vocabulary: bool = True) -> set[str]:
+    terms = TermIndex(store.bookmark_terms()) if vocabulary else None
+    expression = match_expression(query, terms)
     if expression is None:
         return set()
     marks, count = store.bookmarks_matching(expression, 10_000)
@@ -91,6 +92,22 @@ def test_the_index_finds_every_bookmark_the_full_scan_finds(store: StateStore, q
         assert {list(marks.values())[m.index].uid for m in kept} == expected
         if query != "xyzzy":
             assert expected
+        # Before the vocabulary is read: everything but typos is found already.
+        early = indexed(store, query, vocabulary=False)
+        assert early <= found
+        if query != "chung khaon":
+            assert expected <= early
+
+
+def test_newest_first_and_a_capped_count(store: StateStore) -> None:
+    with store:
+        expression = match_expression("ha noi", None)
+        assert expression is not None
+        every, count = store.bookmarks_matching(expression, 10_000)
+        newest, capped = store.bookmarks_matching(expression, 5, count_up_to=7)
+        assert count == len(every) > 7
+        assert capped == 7
+        assert [m.id for m in newest] == sorted((m.id for m in every), reverse=True)[:5]
 
 
 def test_the_index_follows_edits_deletes_and_undo(store: StateStore) -> None:
@@ -147,9 +164,11 @@ def test_a_database_from_before_the_index_gets_it_with_its_bookmarks(tmp_path: P
 
 def test_expressions() -> None:
     terms = TermIndex(["ha", "noi", "đoi", "hoi", "nghi", "nghe", "tien", "trieu"])
-    assert match_expression("doi", terms) == '("đoi"*)'
-    assert match_expression("ha noi", terms) == '(("ha") AND ("noi"*))'
-    assert match_expression("ha xyzzy", terms) is None  # two words: both needed
-    assert match_expression("trieu tien xyzzy", terms) == '(("trieu") AND ("tien"))'
+    assert match_expression("doi", None) == '("doi"* OR "đoi"*)'  # d may be đ
+    assert match_expression("ha noi", terms) == '(("ha") AND ("noi"*))'  # short, known: exact
+    assert match_expression("nghx", terms) == '("nghx"* OR "nghe" OR "nghi")'  # typos
+    assert match_expression("a b c", None) == (
+        '(("a") AND ("b")) OR (("a") AND ("c"*)) OR (("b") AND ("c"*))'  # one may be missing
+    )
     assert match_expression("", terms) is None
     assert match_expression('"', terms) is None

@@ -7,11 +7,14 @@ bookmarks in Python takes minutes, so the candidates come from the FTS5 index of
 schema v3 instead: each query word is matched against the index's vocabulary
 with the filter's own rules (:func:`tui_reader.search.highlight.text_matcher`),
 and the words it accepts become one ``OR`` group of a ``MATCH`` expression.
-SQLite ranks the matches (bm25); the screen then scores the best few hundred
-with :class:`tui_reader.search.filter.FuzzyFilter` for order and highlights.
+SQLite returns the newest few hundred matches (and a capped count) at a cost that
+does not grow with the matches; the screen scores them with
+:class:`tui_reader.search.filter.FuzzyFilter` for order and highlights. Until the
+vocabulary is read (seconds at a million bookmarks, once) words match as typed
+and as prefixes.
 
     terms = TermIndex(["ha", "noi", "đoi", "hoi"])
-    match_expression("doi", terms)  # -> '("đoi")'
+    match_expression("hox", terms)  # -> '("hox"* OR "hoi")'
 """
 
 from __future__ import annotations
@@ -48,47 +51,56 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _group(rule: MatchRule, index: TermIndex) -> str | None:
-    """One query word as ``("t1" OR "t2"* ...)``; None if no index word matches it."""
+def _spellings(folded: str, limit: int = 16) -> list[str]:
+    """How a folded word can be written in the index: each ``d`` may be ``đ`` there."""
+    spellings = [""]
+    for ch in folded:
+        options = ("d", "đ") if ch == "d" else (ch,)
+        spellings = [head + option for head in spellings for option in options][:limit]
+    return spellings
+
+
+def _group(rule: MatchRule, index: TermIndex | None) -> str:
+    """One query word as ``("t1"* OR "t2" ...)``.
+
+    Always as typed (each ``d`` also as ``đ``) and, for the last word, as a prefix:
+    that needs no vocabulary and finds words added since it was read. With the
+    vocabulary, the index words one typo away are added (the best first).
+    """
+    star = "*" if rule.prefix else ""
+    parts = [f"{_quoted(t)}{star}" for t in _spellings(rule.text)]
+    if index is None or not rule.max_edits:
+        return f"({' OR '.join(parts)})"
     matcher = TokenMatcher([rule])
-    size = len(rule.text)
-    listed: list[tuple[float, str]] = []
-    prefixes: set[str] = set()
+    typos: list[tuple[float, str]] = []
     for folded, raws in index.by_fold.items():
+        if folded == rule.text or (rule.prefix and folded.startswith(rule.text)):
+            continue  # already found as typed
         quality = matcher.quality(folded)
-        if not quality:
-            continue
-        for raw in raws:
-            head = raw[:size]
-            if rule.prefix and folded.startswith(rule.text) and fold(head) == rule.text:
-                prefixes.add(head)  # one prefix query covers every word it starts
-            else:
-                listed.append((quality, raw))
-    listed.sort(key=lambda item: (-item[0], item[1]))
-    parts = [f"{_quoted(head)}*" for head in sorted(prefixes)]
-    parts += [_quoted(raw) for _, raw in listed[:MAX_TERMS_PER_WORD] if raw[:size] not in prefixes]
-    return f"({' OR '.join(parts)})" if parts else None
+        if quality:
+            typos.extend((quality, raw) for raw in raws)
+    typos.sort(key=lambda item: (-item[0], item[1]))
+    parts += [_quoted(raw) for _, raw in typos[:MAX_TERMS_PER_WORD]]
+    return f"({' OR '.join(parts)})"
 
 
 def _all_of(groups: Sequence[str]) -> str:
     return groups[0] if len(groups) == 1 else "(" + " AND ".join(groups) + ")"
 
 
-def match_expression(query: str, index: TermIndex) -> str | None:
-    """The FTS5 ``MATCH`` expression for ``query``; None when no bookmark can match.
+def match_expression(query: str, index: TermIndex | None) -> str | None:
+    """The FTS5 ``MATCH`` expression for ``query``; None for a query without words.
 
-    (An empty query is not a filter: the caller lists everything instead.)
+    Without ``index`` (the vocabulary is still being read) words match as typed and as
+    prefixes, typos not yet forgiven. (An empty query is not a filter: the caller lists
+    everything instead.)
     """
-    rules = text_matcher(query, index.words).rules[:MAX_WORDS]
+    rules = text_matcher(query, index.words if index is not None else set()).rules[:MAX_WORDS]
     if not rules:
         return None
     groups = [_group(rule, index) for rule in rules]
-    found = [group for group in groups if group is not None]
-    missing = len(groups) - len(found)
-    if missing > (1 if len(groups) >= 3 else 0):
-        return None
-    if missing or len(groups) < 3:
-        return _all_of(found)
-    # 3+ words, all present in the index: any one of them may still be missing in a row.
-    leave_one_out = itertools.combinations(found, len(found) - 1)
+    if len(groups) < 3:
+        return _all_of(groups)
+    # 3+ words: any one of them may be missing in a row.
+    leave_one_out = itertools.combinations(groups, len(groups) - 1)
     return " OR ".join(_all_of(list(rest)) for rest in leave_one_out)

@@ -210,9 +210,12 @@ class StateStore:
         """Every word in the bookmarks' titles, quotes and notes (:func:`bookmarks.text_terms`)."""
         return self._saver.read(bm.text_terms)
 
-    def bookmarks_matching(self, expression: str, limit: int) -> tuple[list[Bookmark], int]:
-        """The best ``limit`` bookmarks for a full-text expression, and how many match."""
-        return self._saver.read(lambda c: bm.text_matches(c, expression, limit))
+    def bookmarks_matching(
+        self, expression: str, limit: int, count_up_to: int = 10_000
+    ) -> tuple[list[Bookmark], int]:
+        """The newest ``limit`` bookmarks for a full-text expression, and how many match
+        (up to ``count_up_to``; see :func:`bookmarks.text_matches`)."""
+        return self._saver.read(lambda c: bm.text_matches(c, expression, limit, count_up_to))
 
     def bookmarks_not_in(self, keys: Iterable[str]) -> list[Bookmark]:
         """Bookmarks whose article key is not in ``keys`` (their article changed or moved)."""

@@ -7,7 +7,7 @@ import contextlib
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.worker import WorkerFailed
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui_reader.ui.screens.main import MainScreen
 from tui_reader.ui.state import AppState
@@ -23,8 +23,9 @@ async def settle(pilot: Pilot[Any]) -> None:
         await pilot.pause(0.05)
     state = getattr(pilot.app, "store", None)
     for _ in range(4):
-        # A failed worker was already shown and logged by the app's handler.
-        with contextlib.suppress(WorkerFailed):
+        # A failed worker was already shown and logged by the app's handler; a cancelled
+        # one was replaced by a newer one (an exclusive group), which is waited for next.
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         if isinstance(state, AppState):
             await asyncio.to_thread(state.wait_idle)

@@ -56,7 +56,9 @@ FILTER_BATCH = 5000
 SHOWN_MATCHES = 500
 """At most this many filter matches are listed (the best ones)."""
 CANDIDATES = 300
-"""Best full-text matches (bm25) scored and listed; the count covers them all."""
+"""The newest full-text matches scored and listed, best first."""
+COUNT_UP_TO = 10_000
+"""Matches are counted up to this many ("10,000+ matches")."""
 FILTER_PAUSE = 0.12
 """Seconds the filter waits for the next keystroke before it reads anything: a word
 typed fast costs one query, not one per letter (each key cancels the one before)."""
@@ -209,8 +211,12 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         self.totals_known = False
         self._checked = 0
         self._matches = 0
+        self._has_index: bool | None = None
         self._terms: TermIndex | None = None
-        """The full-text index's vocabulary, read on the first filter, dropped on a change."""
+        """The full-text index's vocabulary (for typos), read in the background."""
+        self._terms_stale = False
+        self._terms_loading = False
+        self._capped = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -301,16 +307,36 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         time.sleep(FILTER_PAUSE)  # on the worker's thread, never the UI's
         if worker.is_cancelled:
             return  # a later keystroke started its own filter
-        terms = self._terms
-        if terms is None and self.state.call(lambda s: s.has_bookmark_text_index()):
-            terms = self._terms = TermIndex(self.state.call(lambda s: s.bookmark_terms()))
-        if terms is not None:
-            self._filter_indexed(query, terms, worker)
-        else:
+        if self._has_index is None:
+            self._has_index = self.state.call(lambda s: s.has_bookmark_text_index())
+        if not self._has_index:
             self._filter_scan(query, worker)
+            return
+        if (self._terms is None or self._terms_stale) and not self._terms_loading:
+            self._terms_loading = True
+            self.app.call_from_thread(self._load_terms)
+        self._filter_indexed(query, self._terms, worker)
 
-    def _filter_indexed(self, query: str, terms: TermIndex, worker: Worker[None]) -> None:
-        """Candidates from SQLite (bm25, best first), scored and highlighted here."""
+    @work(thread=True, group="bookmark-terms", exit_on_error=False)
+    def _load_terms(self) -> None:
+        """Read the index's vocabulary (seconds at 1M), in the background, once."""
+        self._terms_stale = False
+        try:
+            words = self.state.call(lambda s: s.bookmark_terms(), background=True)
+            self._terms = TermIndex(words)
+        finally:
+            self._terms_loading = False
+        self.app.call_from_thread(self._terms_ready)
+
+    def _terms_ready(self) -> None:
+        """The vocabulary is in: filter again, now forgiving typos."""
+        if self.filter_query and self.is_mounted:
+            self._filter(self.filter_query)
+
+    def _filter_indexed(
+        self, query: str, terms: TermIndex | None, worker: Worker[None]
+    ) -> None:
+        """The newest matches from SQLite's full-text index, scored and highlighted here."""
         from tui_reader.bookmarks.text_filter import match_expression
         from tui_reader.search.filter import FuzzyFilter
 
@@ -318,16 +344,20 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         rows: list[Bookmark] = []
         count = 0
         if expression is not None:
-            rows, count = self.state.call(lambda s: s.bookmarks_matching(expression, CANDIDATES))
+            rows, count = self.state.call(
+                lambda s: s.bookmarks_matching(expression, CANDIDATES, COUNT_UP_TO)
+            )
         if _cancelled(worker):
             return
         matches = FuzzyFilter([filter_text(m) for m in rows]).filter(query)
         if _cancelled(worker):  # a key pressed while scoring: its own filter shows instead
             return
-        # Best score first, then the index's own ranking among equals.
+        # Best score first, then newest among equals.
         ranked = [(m.score, -m.index, rows[m.index], m.spans) for m in matches]
-        matched = max(count, len(ranked)) if ranked else 0
-        self.app.call_from_thread(self._show_matches, query, ranked, matched, matched, True)
+        if len(rows) < CANDIDATES:
+            count = len(ranked)  # all of them were scored: the exact number
+        self._capped = count >= COUNT_UP_TO
+        self.app.call_from_thread(self._show_matches, query, ranked, count, count, True)
 
     def _filter_scan(self, query: str, worker: Worker[None]) -> None:
         """Without FTS5: match every bookmark in batches, best matches shown as found."""
@@ -408,12 +438,15 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
             status = f"{shown}{'' if self.complete else '+'}, counting…"
         if self.filter_query:
             scanned = "" if self.complete else f" (filtering… {self._checked:,} checked)"
+            listed = "the best of the newest" if self._has_index else "the best"
             more = (
-                f"; the best {len(self.shown):,} are listed"
+                f"; {listed} {len(self.shown):,} are listed"
                 if self._matches > len(self.shown)
                 else ""
             )
             matches = plural(self._matches, "match", "matches")
+            if self._capped and self._has_index:
+                matches = f"{self._matches:,}+ matches"
             status = f"{matches} for “{safe_line(self.filter_query)}”{more}{scanned}"
         elif not self.shown and self.complete and self.totals_known and not self.total:
             status = "No bookmarks yet: press b on a passage while reading to add one."
@@ -436,7 +469,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     def _state_changed(self, event: StateEvent) -> None:
         if not isinstance(event, BookmarkChange):
             return
-        self._terms = None  # the vocabulary may have changed with it
+        self._terms_stale = True  # read again at the next filter (typed words need no list)
         if event.kind == "removed":
             self._drop(event.mark.uid)
         else:
