@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 
@@ -176,3 +177,26 @@ async def test_screenshot_from_the_palette_says_where_it_went(
         saved = Path(message.split(": ", 1)[1])
         assert saved.is_file() and saved.suffix == ".svg"
         assert isolated_user_dirs["cache"] in saved.parents
+
+
+async def test_titles_are_matched_off_the_event_loop(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui_reader.search.filter import FuzzyFilter
+
+    threads: list[str] = []
+    original = FuzzyFilter.filter
+
+    def recording(self: FuzzyFilter, query: str, limit: int | None = None) -> Any:
+        threads.append(threading.current_thread().name)
+        return original(self, query, limit)
+
+    monkeypatch.setattr(FuzzyFilter, "filter", recording)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        names = await _names(pilot, "cu dai dien")
+        assert any(name.startswith("Mỹ, Triều Tiên cân nhắc") for name in names), names
+    assert threads and threading.main_thread().name not in threads

@@ -10,6 +10,8 @@ title shown is sanitized outside text.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
@@ -140,15 +142,31 @@ class BookmarkCommands(Provider):
 
 
 class ArticleCommands(Provider):
-    """Open an article by its title (the list moves to it)."""
+    """Open an article by its title (the list moves to it).
+
+    35,000 titles take a while to tokenize and a moment to match, so both run
+    in a thread: the palette stays responsive and the other commands show at
+    once; a newer keystroke cancels the wait for a stale query's titles.
+    """
+
+    async def startup(self) -> None:
+        main = _main_screen(self)
+        if main is not None and main.listing.articles:
+            # Tokenize the titles while the reader types the first letters.
+            self._warm = asyncio.ensure_future(
+                asyncio.to_thread(_title_filter, main.listing.articles)
+            )
 
     async def search(self, query: str) -> Hits:
         main = _main_screen(self)
         if main is None or len(query.strip()) < 2:
             return
         metas = main.listing.articles
-        found = _title_filter(metas).filter(query, limit=ARTICLE_HITS)
+        titles = await asyncio.to_thread(_title_filter, metas)
+        found = await asyncio.to_thread(titles.filter, query, ARTICLE_HITS)
         for rank, match in enumerate(found):
+            if match.index >= len(metas):
+                continue  # The listing changed meanwhile.
             meta = metas[match.index]
             title = safe_text(meta.title)
             yield Hit(
@@ -168,14 +186,22 @@ def matcher_highlight(provider: Provider, query: str, text: str) -> Content:
 _TITLES: tuple[int, int, FuzzyFilter] | None = None
 
 
+_TITLES_LOCK = threading.Lock()
+
+
 def _title_filter(metas: Sequence[ArticleMeta]) -> FuzzyFilter:
-    """One title matcher per listing: tokenizing 35,000 titles once, not per keystroke."""
+    """One title matcher per listing: tokenizing 35,000 titles once, not per keystroke.
+
+    Called from worker threads; the lock makes a second caller wait for the
+    first one's work instead of doing it again.
+    """
     global _TITLES
     from tui_reader.search.filter import FuzzyFilter
 
-    if _TITLES is None or _TITLES[:2] != (id(metas), len(metas)):
-        _TITLES = (id(metas), len(metas), FuzzyFilter([meta.title for meta in metas]))
-    return _TITLES[2]
+    with _TITLES_LOCK:
+        if _TITLES is None or _TITLES[:2] != (id(metas), len(metas)):
+            _TITLES = (id(metas), len(metas), FuzzyFilter([meta.title for meta in metas]))
+        return _TITLES[2]
 
 
 class SourceProvider(Provider):
