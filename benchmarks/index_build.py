@@ -1,23 +1,28 @@
-"""First-index build time: tui-reader (syllables searchable, then pyvi words) vs Tantivy.
+"""First-index build time: tui-reader (syllables searchable, then pyvi words) vs Tantivy and FTS5.
 
 Usage::
 
-    python benchmarks/index_build.py [CORPUS] [--skip-words] [--workers N] [--profile]
+    python benchmarks/index_build.py [CORPUS] [--workers N] [--rounds N] [--profile]
 
 Every build runs in a fresh child process, one after the other, in the same
 run, on the same corpus (default ``/tmp/corpus/baomoi-35k``), into a fresh
 temporary folder:
 
-* ``tantivy``: tantivy-py (the ``bench`` extra), articles parsed by tui-reader's
-  own loader, title and body folded (tones removed, đ -> d) in Python, one
-  writer with a thread per core, one commit;
-* ``tui syllables``: the time until the whole corpus is searchable by
-  syllables (what the app waits for before every article can be found);
-* ``tui words``: the time until pyvi words are indexed too (the build done).
+* ``tantivy`` and ``fts5``: the baselines of ``benchmarks/search_bench.py``
+  (``benchmarks/_baselines.py``): articles read and parsed by tui-reader's own
+  loader in one process per core, title and body folded (tones removed,
+  đ -> d), one Tantivy writer / one FTS5 table, committed (FTS5 optimized);
+* ``tui phase 1``: until the whole corpus is searchable by syllables (what
+  the reader waits for before every article can be found);
+* ``tui phase 2``: until the pyvi words are indexed too (the build done,
+  searching exactly as a words-at-once build would).
 
-Prints one line per build and the ratios to Tantivy. The machine load
-(``os.getloadavg``) is printed beside the figures: other work on the machine
-slows every build alike, so read the ratios, not the seconds.
+Prints every build with its peak RSS (the build's own process, and the largest
+of its worker processes), then the ratios to Tantivy and FTS5. ``--rounds``
+repeats the three builds (alternating) and reports the median of each. The
+machine load (``os.getloadavg``) is printed beside the figures: other work on
+the machine slows every build alike, so read the ratios, not the seconds.
+``--profile`` prints the top of a cProfile of the tui build's main process.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,37 +39,15 @@ import time
 from pathlib import Path
 
 DEFAULT_CORPUS = Path("/tmp/corpus/baomoi-35k")
+KINDS = ("tantivy", "fts5", "tui")
 
 
-def _tantivy(corpus: Path, folder: Path, workers: int) -> dict[str, float]:
-    import tantivy
+def _baseline(kind: str, corpus: Path, folder: Path) -> dict[str, float]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _baselines import Fts5, Tantivy
 
-    from tui_reader.articles.corpus import scan_corpus
-    from tui_reader.articles.decode import UnreadableFile
-    from tui_reader.articles.loader import open_article
-    from tui_reader.text.fold import fold
-
-    started = time.perf_counter()
-    schema_builder = tantivy.SchemaBuilder()
-    schema_builder.add_text_field("title", stored=True)
-    schema_builder.add_text_field("body")
-    schema_builder.add_text_field("path", stored=True, tokenizer_name="raw")
-    index = tantivy.Index(schema_builder.build(), path=str(folder))
-    writer = index.writer(heap_size=256_000_000, num_threads=max(1, workers))
-    count = 0
-    for entry in scan_corpus([corpus]).files:
-        try:
-            article = open_article(entry)
-        except (UnreadableFile, OSError):
-            continue
-        body = "\n".join(p.text for p in article.passages)
-        writer.add_document(
-            tantivy.Document(title=fold(article.title), body=fold(body), path=entry.path)
-        )
-        count += 1
-    writer.commit()
-    writer.wait_merging_threads()
-    return {"seconds": time.perf_counter() - started, "indexed": count}
+    engine = Tantivy(folder / "tantivy") if kind == "tantivy" else Fts5(folder / "fts5.db")
+    return {"seconds": engine.build(corpus)}
 
 
 def _tui(corpus: Path, folder: Path, workers: int, profile: bool) -> dict[str, float]:
@@ -75,64 +60,97 @@ def _tui(corpus: Path, folder: Path, workers: int, profile: bool) -> dict[str, f
     builder = IndexBuilder(folder, workers=workers)
 
     def progress(done: int, total: int) -> None:
-        if not searchable and builder.snapshot().indexed >= total:
+        if not searchable and done >= total and builder.snapshot().indexed >= total:
             searchable.append(time.perf_counter() - started)
 
     profiler = None
     if profile:
-        from pyinstrument import Profiler
+        import cProfile
 
-        profiler = Profiler()
-        profiler.start()
+        profiler = cProfile.Profile()
+        profiler.enable()
     stats = builder.update(files, progress=progress)
     seconds = time.perf_counter() - started
     if profiler is not None:
-        profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=False), file=sys.stderr)
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+    snapshot = builder.snapshot()
+    assert snapshot.with_words and snapshot.words_pending == 0, "phase 2 did not finish"
     return {
-        "searchable_seconds": searchable[0] if searchable else seconds,
+        "searchable_seconds": searchable[0] if searchable else stats.searchable_seconds,
         "seconds": seconds,
         "indexed": stats.indexed,
         "segmented": stats.segmented,
+        "segments": len(snapshot.views),
     }
 
 
 def _child(kind: str, corpus: Path, workers: int, profile: bool) -> dict[str, float]:
     cmd = [sys.executable, __file__, str(corpus), "--child", kind, "--workers", str(workers)]
-    if profile:
+    if profile and kind == "tui":
         cmd.append("--profile")
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result["load"] = os.getloadavg()[0]
     return result
+
+
+def _mb(kib: float) -> str:
+    return f"{kib / 1024:,.0f} MB"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--profile", action="store_true", help="pyinstrument the tui build")
-    parser.add_argument("--child", choices=["tantivy", "tui"], help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="cProfile the tui build")
+    parser.add_argument("--child", choices=KINDS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         with tempfile.TemporaryDirectory(prefix="index-build-") as tmp:
             folder = Path(tmp) / "index"
             folder.mkdir()
-            if args.child == "tantivy":
-                result = _tantivy(args.corpus, folder, args.workers)
-            else:
+            if args.child == "tui":
                 result = _tui(args.corpus, folder, args.workers, args.profile)
+            else:
+                result = _baseline(args.child, args.corpus, folder)
+        result["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result["workers_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps(result))
         return
-    print(f"corpus {args.corpus}, {args.workers} workers, load {os.getloadavg()[0]:.1f}")
-    tantivy = _child("tantivy", args.corpus, args.workers, False)
-    print(f"tantivy:        {tantivy['seconds']:6.1f} s  ({tantivy['indexed']:,.0f} articles)"
-          f"  load {os.getloadavg()[0]:.1f}", flush=True)
-    tui = _child("tui", args.corpus, args.workers, args.profile)
-    print(f"tui syllables:  {tui['searchable_seconds']:6.1f} s  "
-          f"({tui['searchable_seconds'] / tantivy['seconds']:.2f}x tantivy)"
-          f"  load {os.getloadavg()[0]:.1f}")
-    print(f"tui words:      {tui['seconds']:6.1f} s  ({tui['seconds'] / tantivy['seconds']:.2f}x"
-          f" tantivy; {tui['indexed']:,.0f} articles, {tui['segmented']:,.0f} segmented)")
+    print(f"corpus {args.corpus}, {args.workers} workers, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
+    runs: dict[str, list[dict[str, float]]] = {k: [] for k in KINDS}
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            r = _child(kind, args.corpus, args.workers, args.profile)
+            runs[kind].append(r)
+            rss = f"peak RSS {_mb(r['rss_kib'])}, workers {_mb(r['workers_rss_kib'])}"
+            if kind == "tui":
+                print(f"  tui phase 1 {r['searchable_seconds']:6.1f} s, phase 2 "
+                      f"{r['seconds']:6.1f} s  ({r['indexed']:,.0f} articles, "
+                      f"{r['segmented']:,.0f} segmented, {r['segments']:.0f} segments; "
+                      f"{rss})  load {r['load']:.1f}", flush=True)
+            else:
+                print(f"  {kind:11} {r['seconds']:6.1f} s  ({rss})  load {r['load']:.1f}",
+                      flush=True)
+
+    def med(kind: str, key: str = "seconds") -> float:
+        return statistics.median(r[key] for r in runs[kind])
+
+    tantivy, fts5 = med("tantivy"), med("fts5")
+    phase1, phase2 = med("tui", "searchable_seconds"), med("tui")
+    print(f"median of {args.rounds}: tantivy {tantivy:.1f} s, fts5 {fts5:.1f} s, "
+          f"tui phase 1 {phase1:.1f} s, phase 2 {phase2:.1f} s")
+    print(f"tui phase 1 (searchable): {phase1 / tantivy:.2f}x tantivy, {phase1 / fts5:.2f}x fts5")
+    print(f"tui phase 2 (words done): {phase2 / tantivy:.2f}x tantivy, {phase2 / fts5:.2f}x fts5")
+    print(f"peak RSS (main, largest worker): tui {_mb(med('tui', 'rss_kib'))}, "
+          f"{_mb(med('tui', 'workers_rss_kib'))}; tantivy {_mb(med('tantivy', 'rss_kib'))}, "
+          f"{_mb(med('tantivy', 'workers_rss_kib'))}; fts5 {_mb(med('fts5', 'rss_kib'))}, "
+          f"{_mb(med('fts5', 'workers_rss_kib'))}")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,14 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from tests.search.conftest import Build, files_of, write_article
+from tests.search.conftest import Build, baomoi_sample, files_of, write_article
+from tui_reader.search.analysis import AnalyzedDoc, analyze_file, segment_stored
 from tui_reader.search.engine import search
-from tui_reader.search.index import IndexBuilder, index_dir_for
+from tui_reader.search.index import IndexBuilder, IndexSnapshot, SegmentView, index_dir_for
+from tui_reader.search.segment import Segment, SegmentBuffer, write_segment
+from tui_reader.search.vocab import Vocabulary
 
 
 def _paths(builder: IndexBuilder, query: str) -> list[str]:
@@ -191,3 +195,129 @@ def test_an_article_that_becomes_unreadable_leaves_the_index(corpus: Path, build
     assert stats.changed == 1 and [Path(p).name for p, _ in stats.skipped] == ["phrase.txt"]
     assert stats.indexed == 3
     assert "phrase.txt" not in _paths(builder, "dien ra tai ha noi trong hai ngay")
+
+
+# Two phases: syllables searchable first, pyvi words after ------------------------
+
+WORD_QUERIES = [
+    "ha noi",
+    "hoi nghi thuong dinh",
+    "thuong dinh ha noi",
+    "trieu tien",
+    "kim jong un",
+    "tong thong trump",
+    "thanh pho ho chi minh",
+    "gia vang hom nay",
+    "bong da viet nam",
+    "cong an tinh",
+    "nguoi dan",
+    "thi truong chung khoan",
+    "hanoi",
+    "thanhhoa",
+    "ngoctrinh",
+    "vietnam",
+    "loi ich di bo",
+    "trump kim singapore",
+    "tai nan giao thong",
+    "suc khoe",
+    "kinh te",
+    "thu tuong",
+    "bo truong",
+    "hoc sinh",
+    "dai hoc",
+    "gia xang",
+    "truyen hinh",
+    "ngan hang nha nuoc",
+    "khong the",
+    "cao toc",
+]
+
+
+def _hits(snapshot: IndexSnapshot) -> list[list[tuple[str, int | None, float]]]:
+    return [
+        [(Path(h.path).name, h.passage, round(h.score, 5)) for h in search(snapshot, q, 20).hits]
+        for q in WORD_QUERIES
+    ]
+
+
+def _words_at_once(folder: Path, out: Path) -> IndexSnapshot:
+    """The reference: one segment built with each article's pyvi words from the start."""
+    vocab = Vocabulary()
+    buffer = SegmentBuffer(vocab)
+    files = files_of(folder)
+    for entry in files:
+        doc = analyze_file(entry)
+        assert isinstance(doc, AnalyzedDoc)
+        buffer.add(doc, segment_stored(doc.stored, doc.lengths))
+    segment = Segment(write_segment(out, "seg000001", buffer.build()))
+    view = SegmentView(segment, np.zeros(segment.n_docs, dtype=bool))
+    return IndexSnapshot([view], vocab, len(vocab), len(files), True)
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("real") / "corpus"
+    baomoi_sample(folder, 80)
+    return folder
+
+
+def test_after_phase_two_results_equal_a_words_at_once_build(real: Path, tmp_path: Path) -> None:
+    builder = IndexBuilder(tmp_path / "index", workers=0, first_flush=16)
+    phase_one: list[IndexSnapshot] = []
+    words: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        snapshot = builder.snapshot()
+        if done == total and not phase_one and snapshot.indexed == total:
+            phase_one.append(snapshot)
+
+    stats = builder.update(
+        files_of(real), progress, words_progress=lambda d, t: words.append((d, t))
+    )
+    # Phase 1: every article searchable by its syllables, before any word was added.
+    assert phase_one and phase_one[0].words_pending == 80 and not phase_one[0].with_words
+    assert phase_one[0].vocab.get("ha_noi", phase_one[0].vocab_size) is None
+    assert search(phase_one[0], "ha noi", 5).hits
+    assert words[0] == (0, 80) and words[-1] == (80, 80)
+    assert stats.segmented == 80 and stats.searchable_seconds <= stats.seconds
+    # Phase 2: what a build indexing words with the syllables finds, to the score.
+    snapshot = builder.snapshot()
+    assert snapshot.with_words and snapshot.words_pending == 0
+    assert all(v.segment.has_words for v in snapshot.views)
+    reference = _words_at_once(real, tmp_path / "reference")
+    assert _hits(snapshot) == _hits(reference)
+    reloaded = IndexBuilder(tmp_path / "index", workers=0)
+    assert _hits(reloaded.snapshot()) == _hits(reference)
+
+
+def test_words_cancelled_are_added_by_the_next_update(real: Path, tmp_path: Path) -> None:
+    cancel = threading.Event()
+    builder = IndexBuilder(tmp_path / "index", workers=0)
+
+    def words(done: int, total: int) -> None:
+        if done:
+            cancel.set()
+
+    stats = builder.update(files_of(real), cancel=cancel, words_progress=words)
+    assert stats.cancelled and stats.indexed == 80  # All searchable, words not all there.
+    reloaded = IndexBuilder(tmp_path / "index", workers=0)
+    assert reloaded.snapshot().indexed == 80 and reloaded.snapshot().words_pending
+    again = reloaded.update(files_of(real))
+    assert (again.added, again.unchanged) == (0, 80)
+    assert reloaded.snapshot().with_words
+    assert _hits(reloaded.snapshot()) == _hits(_words_at_once(real, tmp_path / "reference"))
+
+
+def test_an_index_of_the_previous_format_is_rebuilt(
+    corpus: Path, build: Build, tmp_path: Path
+) -> None:
+    index = tmp_path / "index"
+    build(corpus)
+    _head, body = (index / "manifest.json").read_bytes().split(b"\n", 1)
+    manifest = json.loads(body)
+    manifest["format"] = 2  # Segments without a words flag: words may be missing.
+    body = json.dumps(manifest).encode()
+    (index / "manifest.json").write_bytes(b"%08x\n" % zlib.crc32(body) + body)
+    builder = IndexBuilder(index, workers=0)
+    assert builder.load_error and "another version" in builder.load_error
+    assert builder.update(files_of(corpus)).added == 4 and builder.snapshot().with_words

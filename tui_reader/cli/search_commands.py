@@ -24,7 +24,7 @@ import os
 import sys
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -36,6 +36,8 @@ from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.files import IndexWriteError
 from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
 from tui_reader.words import plural
+
+OnProgress = Callable[[int, int], None]
 
 __all__ = ["index_main", "search_main"]
 
@@ -106,44 +108,54 @@ def _builder(roots: Sequence[Path], cache: Path | None, workers: int | None) -> 
 
 
 @contextlib.contextmanager
-def _progress_bar(enabled: bool) -> Iterator[object]:
-    """A rich progress bar on stderr, or nothing; yields a ``progress(done, total)`` callable."""
+def _progress_bar(enabled: bool) -> Iterator[tuple[OnProgress | None, OnProgress | None]]:
+    """Rich progress bars on stderr, or nothing; yields ``progress(done, total)`` callables
+    for the files (searchable when done) and for the pyvi words added after them."""
     if not enabled:
-        yield None
+        yield None, None
         return
     from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeRemainingColumn,
     )
 
     with Progress(
-        TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=Console(stderr=True), transient=True,
     ) as bar:
         task = bar.add_task("indexing", total=None)
+        words_task: list[TaskID] = []
 
         def update(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        yield update
+        def words(done: int, total: int) -> None:
+            if not words_task:
+                bar.update(task, visible=False)
+                words_task.append(bar.add_task("adding words", total=total))
+            bar.update(words_task[0], completed=done, total=total)
+
+        yield update, words
 
 
 def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexStats:
     """Run the update in a thread so Ctrl-C cancels it cleanly (work so far is kept)."""
     cancel = threading.Event()
     outcome: dict[str, IndexStats | BaseException] = {}
-    with _progress_bar(show_bar) as progress:
+    with _progress_bar(show_bar) as (progress, words):
 
         def run() -> None:
             try:
                 outcome["stats"] = builder.update(
                     article_entries(scan),  # records of .jsonl files are articles too
-                    progress=progress if callable(progress) else None,
+                    progress=progress,
                     cancel=cancel,
+                    words_progress=words,
                 )
             except BaseException as err:  # Re-raised in the main thread.
                 outcome["error"] = err
@@ -173,8 +185,10 @@ def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexSta
 
 
 def _report(stats: IndexStats, scan: CorpusScan, folder: Path, out: TextIO) -> None:
+    searchable = (f" (all searchable after {stats.searchable_seconds:.1f} s, then words)"
+                  if stats.segmented else "")
     print(f"{plural(stats.indexed, 'article')} indexed from {plural(stats.files, 'file')} "
-          f"in {stats.seconds:.1f} s", file=out)
+          f"in {stats.seconds:.1f} s{searchable}", file=out)
     print(f"  new {stats.added:,} · changed {stats.changed:,} · removed {stats.removed:,} · "
           f"unchanged {stats.unchanged:,}", file=out)
     print(f"  word segmentation: {plural(stats.segmented, 'article')} segmented, "

@@ -141,13 +141,17 @@ class IndexBuilder:
         files: Sequence[FileEntry],
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
+        words_progress: Progress | None = None,
     ) -> IndexStats:
         """Bring the index in line with ``files``; returns what changed.
 
         ``progress(done, total)`` is called from this thread as files are
         processed (``total == len(files)``; unchanged files count as done at
-        once). ``cancel`` stops the update early; what was indexed is kept.
-        Unreadable files are reported in the stats, never raised.
+        once); when it reaches ``total`` every file is searchable by its
+        syllables. Then pyvi words are added (the builder's snapshots say
+        ``words_pending``), reported by ``words_progress(done, total)`` in
+        articles. ``cancel`` stops the update early; what was indexed is
+        kept. Unreadable files are reported in the stats, never raised.
         """
         started = time.perf_counter()
         stats = IndexStats(files=len(files), rebuilt=self.load_error)
@@ -167,7 +171,9 @@ class IndexBuilder:
                 first_flush=self.first_flush,
                 publish=self._publish,
                 progress=progress,
+                words_progress=words_progress,
                 cancel=cancel,
+                started=started,
             )
             run.execute()
             stats.cancelled = run.cancelled()

@@ -37,7 +37,7 @@ __all__ = [
     "write_manifest",
 ]
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: segments say whether they have pyvi words yet.
 MANIFEST = "manifest.json"
 VOCAB = "vocab.txt"
 LOCK = "lock"

@@ -20,12 +20,19 @@ __all__ = ["SMALL_SEGMENTS", "plan_merges"]
 SMALL_SEGMENTS = 8
 
 
-def plan_merges(views: Sequence[SegmentView], *, final: bool) -> list[list[SegmentView]]:
+def plan_merges(
+    views: Sequence[SegmentView], *, final: bool, words: bool = False
+) -> list[list[SegmentView]]:
     """Groups of ``views`` to merge, each into one segment, each in index order.
 
     A group's dead views (no live docs) are simply dropped; a group of dead
     views only becomes no segment at all. An empty list: nothing to do.
+    ``words``: the index has pyvi words, so segments still waiting for theirs
+    are left alone (adding the words rewrites them anyway, and a merge must
+    never mix docs with and without words).
     """
+    if words:
+        views = [v for v in views if v.segment.has_words]
     small = [v for v in views if v.live < MAX_SEGMENT_DOCS // 2]
     dead = [v for v in views if v.live == 0]
     heavy = [v for v in views if v.live and v.segment.n_docs - v.live > v.segment.n_docs // 4]

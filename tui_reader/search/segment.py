@@ -26,6 +26,10 @@ Arrays (``vocab_n`` = vocabulary size when written, ``n`` = articles):
 * ``sizes``, ``mtimes``; ``paths``, ``keys``, ``titles`` (UTF-8 blobs with
   offsets); ``stored``: compressed title and passage texts for snippets.
 
+``meta.json`` says whether the segment has its pyvi words (join bits and word
+terms): a first build writes syllable-only segments, searchable at once, and
+rewrites them with words afterwards (:mod:`tui_reader.search.update`).
+
 Writes go to ``<name>.tmp`` and are renamed into place, so a killed process
 never leaves a half-written segment that a manifest refers to.
 """
@@ -42,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tui_reader.search.analysis import AnalyzedDoc, stored_texts
+from tui_reader.search.analysis import AnalyzedDoc, StoredDoc, stored_texts
 from tui_reader.search.files import Checksum, IndexDamaged, write_array, write_bytes
 from tui_reader.search.vocab import Vocabulary
 
@@ -58,7 +62,7 @@ __all__ = [
     "write_segment_files",
 ]
 
-SEGMENT_FORMAT = 3
+SEGMENT_FORMAT = 4
 MAX_SEGMENT_DOCS = 1 << 16
 JOIN_BIT = 1 << 31
 ID_MASK = JOIN_BIT - 1
@@ -106,6 +110,7 @@ class SegmentArrays:
     keys: list[bytes]
     titles: list[bytes]
     stored: list[bytes]
+    words: bool = True
 
     @property
     def n_docs(self) -> int:
@@ -136,9 +141,11 @@ def _doc_lists(terms_sorted: U32, post: U32, vocab_n: int) -> tuple[I64, U16]:
     return dptr, docs[first].astype(np.uint16)
 
 
-def _word_terms(terms: list[str], joins: npt.NDArray[np.uint8]) -> tuple[list[int], list[str]]:
+def _word_terms(
+    syllables: U32, joins: npt.NDArray[np.uint8], vocab: Vocabulary
+) -> tuple[list[int], list[str]]:
     """Positions and ``a_b`` strings of the multi-syllable pyvi words."""
-    n = len(terms)
+    n = len(syllables)
     if n < 2 or not joins[1:].any():
         return [], []
     starts = np.flatnonzero(joins == 0)
@@ -148,7 +155,12 @@ def _word_terms(terms: list[str], joins: npt.NDArray[np.uint8]) -> tuple[list[in
     lengths = ends - starts
     keep = (lengths >= 2) & (lengths <= MAX_WORD_SYLLABLES)
     positions = starts[keep].tolist()
-    words = ["_".join(terms[s:e]) for s, e in zip(positions, ends[keep].tolist(), strict=True)]
+    term = vocab.term
+    ids = syllables.tolist()
+    words = [
+        "_".join([term(g) for g in ids[s:e]])
+        for s, e in zip(positions, ends[keep].tolist(), strict=True)
+    ]
     return positions, words
 
 
@@ -175,11 +187,14 @@ class SegmentBuffer:
 
     def add(self, doc: AnalyzedDoc, joins: bytes | None) -> None:
         """Add one article; ``joins`` are its pyvi join flags (None: syllables only)."""
+        self.add_ids(doc, np.array(self._vocab.add_all(doc.terms), dtype=np.uint32), joins)
+
+    def add_ids(self, doc: StoredDoc, syllables: U32, joins: bytes | None) -> None:
+        """Add one article given its syllables' term ids (``len == sum(doc.lengths)``)."""
         local = len(self._paths)
         if local >= MAX_SEGMENT_DOCS:
             raise ValueError("segment is full")
-        n = len(doc.terms)
-        syllables = np.array(self._vocab.add_all(doc.terms), dtype=np.uint32)
+        n = len(syllables)
         flags = np.zeros(n, dtype=np.uint8)
         if joins is not None and self._with_words and len(joins) == n:
             flags = np.frombuffer(joins, dtype=np.uint8).copy()
@@ -192,7 +207,9 @@ class SegmentBuffer:
         self._fwd.append((syllables | (flags.astype(np.uint32) << np.uint32(31))).astype(np.uint32))
         positions = np.arange(n, dtype=np.uint32)
         ids = syllables
-        word_pos, words = _word_terms(doc.terms, flags) if self._with_words else ([], [])
+        word_pos, words = (
+            _word_terms(syllables, flags, self._vocab) if self._with_words else ([], [])
+        )
         if words:
             ids = np.concatenate([syllables, np.array(self._vocab.add_all(words), np.uint32)])
             positions = np.concatenate([positions, np.array(word_pos, dtype=np.uint32)])
@@ -213,9 +230,13 @@ class SegmentBuffer:
         empty = np.zeros(0, dtype=np.uint32)
         term_ids = np.concatenate(self._term_ids) if self._term_ids else empty
         keys = np.concatenate(self._keys) if self._keys else empty
-        order = np.argsort(term_ids, kind="stable")
-        terms_sorted = term_ids[order]
-        post = keys[order]
+        # One sort of (term, key) pairs: keys are unique, so no stable argsort is needed.
+        pairs = (term_ids.astype(np.uint64) << np.uint64(32)) | keys
+        del term_ids, keys
+        pairs.sort()
+        terms_sorted = (pairs >> np.uint64(32)).astype(np.uint32)
+        post = (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        del pairs
         counts = np.bincount(terms_sorted, minlength=vocab_size)
         ptr = np.zeros(vocab_size + 1, dtype=np.int64)
         np.cumsum(counts, out=ptr[1:])
@@ -254,6 +275,7 @@ class SegmentBuffer:
             keys=self._doc_keys,
             titles=self._titles,
             stored=self._stored,
+            words=self._with_words,
         )
 
 
@@ -292,6 +314,7 @@ def write_segment_files(parent: Path, name: str, arrays: SegmentArrays) -> dict[
         "doclists": len(arrays.dpost),
         "tokens": len(arrays.fwd),
         "passages": len(arrays.pstart),
+        "words": arrays.words,
     }
     sums["meta.json"] = write_bytes(tmp / "meta.json", [json.dumps(meta).encode()])
     if final.exists():
@@ -339,6 +362,8 @@ class Segment:
         self.folder = folder
         self.n_docs = int(meta["docs"])
         self.vocab_size = int(meta["vocab"])
+        #: Whether pyvi words (join bits, word terms) are indexed in this segment.
+        self.has_words = meta.get("words") is True
         # Plain ndarray views of the maps: slicing a np.memmap costs a Python call each time.
         try:
             arrays = {f: np.asarray(np.load(folder / f"{f}.npy", mmap_mode="r")) for f in _ARRAYS}
@@ -442,6 +467,29 @@ class Segment:
             return None
         return index
 
+    def syllables(self, doc: int) -> U32:
+        """The doc's syllable term ids, in order."""
+        start = int(self.dstart[doc])
+        return (self.fwd[start : start + int(self.doc_len[doc])] & ID_MASK).astype(np.uint32)
+
+    def doc_lengths(self, doc: int) -> list[int]:
+        """``[title tokens, passage 0 tokens, ...]``, as the doc was analyzed."""
+        starts = self.pstart[int(self.pptr[doc]) : int(self.pptr[doc + 1])].astype(np.int64)
+        ends = np.append(starts[1:], int(self.doc_len[doc]))
+        return [int(self.tlen[doc]), *(ends - starts).tolist()]
+
+    def stored_doc(self, doc: int) -> StoredDoc:
+        """Everything but the terms of one doc, to index it again (with words)."""
+        return StoredDoc(
+            path=self.doc_path(doc),
+            size=int(self.sizes[doc]),
+            mtime_ns=int(self.mtimes[doc]),
+            key=self.doc_key(doc),
+            title=self.doc_title(doc),
+            lengths=self.doc_lengths(doc),
+            stored=self.doc_stored(doc),
+        )
+
     def joins(self, doc: int) -> bytes:
         """The doc's pyvi join flags (one byte per token), for reuse by content key."""
         start = int(self.dstart[doc])
@@ -459,6 +507,7 @@ def merge_segments(
     posting's destination is computed directly.
     """
     vocab_n = vocab_size
+    words = all(seg.has_words for seg, _ in parts)
     live_masks = [~np.asarray(deleted, dtype=bool) for _, deleted in parts]
     counts_per_part: list[npt.NDArray[np.int64]] = []
     kept_info: list[tuple[U32, npt.NDArray[np.int64]]] = []
@@ -549,4 +598,5 @@ def merge_segments(
         keys=blobs["keys"],
         titles=blobs["titles"],
         stored=blobs["stored"],
+        words=words,
     )

@@ -48,7 +48,10 @@ class IndexSnapshot:
 
     ``corpus_size`` is the number of files of the corpus being indexed and
     ``indexed`` the number of articles searchable now; while an update runs
-    the first can exceed the second.
+    the first can exceed the second. ``with_words`` is true when every segment
+    has its pyvi words (an update indexes syllables first and adds the words
+    after, see :mod:`tui_reader.search.update`); ``words_pending`` counts the
+    articles still waiting for them.
     """
 
     def __init__(
@@ -64,7 +67,10 @@ class IndexSnapshot:
         self.vocab = vocab
         self.vocab_size = vocab_size
         self.corpus_size = corpus_size
-        self.with_words = with_words
+        self.words_pending = (
+            sum(v.live for v in self.views if not v.segment.has_words) if with_words else 0
+        )
+        self.with_words = with_words and self.words_pending == 0
         self.indexed = sum(v.live for v in self.views)
         live_tokens = sum(int(v.segment.doc_len[~v.deleted].sum()) for v in self.views)
         self.avg_doc_len = live_tokens / self.indexed if self.indexed else 0.0

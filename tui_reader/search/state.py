@@ -173,19 +173,30 @@ class IndexState:
         no doc of the group was live (the views are just dropped).
         """
         live = [v for v in group if v.live]
-        merged: SegmentView | None = None
-        if live:
-            arrays = merge_segments([(v.segment, v.deleted) for v in live], len(self.vocab))
-            merged = SegmentView.whole(self._write(arrays))
+        arrays = (
+            merge_segments([(v.segment, v.deleted) for v in live], len(self.vocab))
+            if live
+            else None
+        )
+        return self.replace(group, arrays)
+
+    def replace(
+        self, group: Sequence[SegmentView], arrays: SegmentArrays | None
+    ) -> SegmentView | None:
+        """Replace the views of ``group`` by a new segment written from ``arrays``.
+
+        It takes the place of the group's first view (None: the views are dropped).
+        """
+        new = SegmentView.whole(self._write(arrays)) if arrays is not None else None
         gone = {id(v) for v in group}
         views: list[SegmentView] = []
         for view in self._views:
             if id(view) not in gone:
                 views.append(view)
-            elif view is group[0] and merged is not None:
-                views.append(merged)
+            elif view is group[0] and new is not None:
+                views.append(new)
         self._views = views
-        return merged
+        return new
 
     def _write(self, arrays: SegmentArrays) -> Segment:
         name = f"seg{self._manifest.next_id:06d}"

@@ -1,14 +1,25 @@
-"""One update of an index: the diff, analysis in a process pool, flushing and merging segments.
+"""One update of an index: the diff, then syllables, then pyvi words, in a process pool.
 
 :class:`UpdateRun` compares the corpus files with what is indexed by path,
 size and mtime: unchanged files cost nothing, removed files are masked out,
-new and changed files are analyzed (parsing and pyvi word segmentation in a
-process pool on every core) and written as new segments; small segments are
-merged (:func:`tui_reader.search.merge.plan_merges`). pyvi segmentation is
-reused by content key, so a renamed file, a touched file or a corpus of copies
-is never re-segmented. It changes the index only through
-:class:`~tui_reader.search.state.IndexState` and tells the builder when there
-is something new to search through ``publish``.
+new and changed files are indexed in two phases:
+
+1. **syllables**: files are read, parsed and tokenized in the pool and written
+   as syllable-only segments, committed and searchable as they are flushed.
+   When this phase ends the whole corpus can be found (``progress``).
+2. **words**: every segment still without pyvi words is rewritten with them
+   (join bits and word terms), the segmentation running in the pool from the
+   stored text; several small segments become one, so this is also the first
+   build's merge (``words_progress``). Segmentation is reused by content key,
+   so a renamed file, a touched file or a corpus of copies is never segmented
+   twice. A cancelled or killed update leaves syllable segments behind, and
+   the next update adds their words.
+
+Once every segment has its words, an index searches exactly as if words had
+been indexed with the syllables (the tests compare both). Small segments are
+then merged (:func:`tui_reader.search.merge.plan_merges`). The run changes
+the index only through :class:`~tui_reader.search.state.IndexState` and tells
+the builder when there is something new to search through ``publish``.
 """
 
 from __future__ import annotations
@@ -16,29 +27,45 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from tui_reader.articles.corpus import FileEntry
 from tui_reader.procs import LifelinePool, worker_pool
-from tui_reader.search.analysis import AnalyzedDoc, Unreadable, analyze_file, segment_stored
+from tui_reader.search.analysis import (
+    AnalyzedBatch,
+    Unreadable,
+    analyze_batch,
+    segment_batch,
+)
 from tui_reader.search.merge import plan_merges
 from tui_reader.search.segment import MAX_SEGMENT_DOCS, Segment, SegmentBuffer
+from tui_reader.search.snapshot import SegmentView
 from tui_reader.search.state import IndexState
 
 __all__ = ["IndexStats", "Progress", "UpdateRun"]
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Live docs per segment rewritten with words: one segment for a 30k-article
+#: corpus, and a bounded buffer (its arrays are built in memory).
+WORDS_SEGMENT_DOCS = MAX_SEGMENT_DOCS // 2
 
 
 @dataclass(slots=True)
 class IndexStats:
-    """What an update did. ``skipped`` lists ``(path, reason)`` of unreadable files."""
+    """What an update did. ``skipped`` lists ``(path, reason)`` of unreadable files.
+
+    ``searchable_seconds``: when every file was searchable by its syllables;
+    ``seconds``: when the update ended (words added, segments merged).
+    """
 
     files: int = 0
     indexed: int = 0
@@ -51,20 +78,22 @@ class IndexStats:
     reused_segmentation: int = 0
     rebuilt: str | None = None
     cancelled: bool = False
+    searchable_seconds: float = 0.0
     seconds: float = 0.0
 
 
 class UpdateRun:
-    """One update: diff, analyze in a process pool, flush segments, merge, commit.
+    """One update: diff, syllables, words, merge, commit (see the module doc).
 
     ``workers``: analysis processes (0: all in this process). ``first_flush``:
     how many new articles become searchable together first; later segments
     double in size up to 8,192. ``publish`` is called whenever the state holds
-    something new to search.
+    something new to search. ``started`` is the ``perf_counter`` the stats'
+    seconds count from.
     """
 
-    WINDOW = 8  # Batches in flight per worker.
-    ANALYZE_BATCH = 16
+    WINDOW = 4  # Batches in flight per worker.
+    ANALYZE_BATCH = 32
     SEGMENT_BATCH = 8
 
     def __init__(
@@ -77,7 +106,9 @@ class UpdateRun:
         first_flush: int,
         publish: Callable[[], None],
         progress: Progress | None = None,
+        words_progress: Progress | None = None,
         cancel: threading.Event | None = None,
+        started: float | None = None,
     ) -> None:
         self.state = state
         self.files = files
@@ -85,22 +116,30 @@ class UpdateRun:
         self.workers = workers
         self.publish = publish
         self.progress = progress
+        self.words_progress = words_progress
         self.cancel = cancel
+        self.started = time.perf_counter() if started is None else started
         self.with_words = state.with_words
         self.done = 0
-        self.buffer = SegmentBuffer(state.vocab, with_words=self.with_words)
+        self.buffer = SegmentBuffer(state.vocab, with_words=False)
         # Changed files: their old doc, masked out when the new version is flushed.
         self.replaces: dict[str, tuple[str, int]] = {}
         self.buffered_paths: list[str] = []
         self.flush_at = max(1, first_flush)
         self.last_flush = time.monotonic()
-        self.known: dict[str, tuple[Segment, int]] | None = None  # content key -> segmented doc
-        self.buffered_joins: dict[str, bytes] = {}
-        self.waiting: dict[str, list[AnalyzedDoc]] = {}  # key -> docs awaiting its segmentation
+        self._stack = contextlib.ExitStack()
+        self._pool: LifelinePool | None = None
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
 
     # Diff ---------------------------------------------------------------
 
     def execute(self) -> None:
+        with self._stack:
+            self._execute()
+
+    def _execute(self) -> None:
         state = self.state
         views = state.views
         live: dict[str, tuple[int, int]] = {}
@@ -141,8 +180,11 @@ class UpdateRun:
             state.delete((views[i].segment.name, d) for i, d in live.values())
             self.publish()
         if todo:
-            self._process(todo)
+            self._index_syllables(todo)
             changed_structure = True
+        self.stats.searchable_seconds = time.perf_counter() - self.started
+        if self.with_words and not self.cancelled():
+            changed_structure |= self._add_words()
         if not self.cancelled():
             changed_structure |= self._merge(final=True)
         if changed_structure or state.damaged:
@@ -153,174 +195,208 @@ class UpdateRun:
         if self.progress is not None:
             self.progress(self.done, len(self.files))
 
-    def cancelled(self) -> bool:
-        return self.cancel is not None and self.cancel.is_set()
-
-    # Analysis -------------------------------------------------------------
-
-    def _joins_for(self, key: str) -> bytes | None:
-        if key in self.buffered_joins:
-            return self.buffered_joins[key]
-        if self.known is None:
-            self.known = {}
-            for view in self.state.views:
-                for doc, doc_key in enumerate(view.segment.all_keys()):
-                    self.known.setdefault(doc_key, (view.segment, doc))
-        hit = self.known.get(key)
-        return hit[0].joins(hit[1]) if hit is not None else None
-
-    def _accept(self, doc: AnalyzedDoc, joins: bytes | None, segmented: bool) -> None:
-        if segmented:
-            self.stats.segmented += 1
-        elif joins is not None:
-            self.stats.reused_segmentation += 1
-        if joins is not None and len(joins) != len(doc.terms):
-            joins = None  # Same key, different token count (layout-dependent parse): skip words.
-        if joins is not None:
-            self.buffered_joins[doc.key] = joins
-        self.buffer.add(doc, joins)
-        self.buffered_paths.append(doc.path)
-        self.done += 1
-        self._report()
-        if len(self.buffer) >= min(self.flush_at, MAX_SEGMENT_DOCS) or (
-            len(self.buffer) >= 256 and time.monotonic() - self.last_flush > 20
-        ):
-            self._flush()
-
-    def _analyzed(self, result: AnalyzedDoc | Unreadable) -> AnalyzedDoc | None:
-        """Record unreadable files; return docs that still need joins."""
-        if isinstance(result, Unreadable):
-            self.state.skipped[result.path] = (result.size, result.mtime_ns, result.reason)
-            old = self.replaces.pop(result.path, None)
-            if old is not None:  # It was an article and is no more.
-                self.state.delete([old])
-            self.stats.skipped.append((result.path, result.reason))
-            self.done += 1
-            self._report()
-            return None
-        if not self.with_words:
-            self._accept(result, None, segmented=False)
-            return None
-        joins = self._joins_for(result.key)
-        if joins is not None:
-            self._accept(result, joins, segmented=False)
-            return None
-        waiting = self.waiting.get(result.key)
-        if waiting is not None:  # Same content already being segmented.
-            waiting.append(result)
-            return None
-        self.waiting[result.key] = []
-        return result
-
-    def _segmented(self, doc: AnalyzedDoc, joins: bytes) -> None:
-        self._accept(doc, joins, segmented=True)
-        for twin in self.waiting.pop(doc.key, []):
-            self._accept(twin, self._joins_for(twin.key), segmented=False)
-
-    def _process(self, todo: list[FileEntry]) -> None:
+    def _workers(self) -> LifelinePool | None:
+        """The process pool, started on first use and shared by both phases."""
         if self.workers <= 0:
-            for entry in todo:
-                if self.cancelled():
-                    break
-                doc = self._analyzed(analyze_file(entry))
-                if doc is not None:
-                    self._segmented(doc, segment_stored(doc.stored, doc.lengths))
-        else:
-            self._process_pool(todo)
-        if len(self.buffer):
-            self._flush()
+            return None
+        if self._pool is None:
+            self._pool = self._stack.enter_context(_pool(self.workers))
+        return self._pool
 
-    def _process_pool(self, todo: list[FileEntry]) -> None:
-        batches = [
-            todo[i : i + self.ANALYZE_BATCH] for i in range(0, len(todo), self.ANALYZE_BATCH)
-        ]
-        pending_batches = iter(batches)
-        to_segment: list[AnalyzedDoc] = []
-        in_flight: dict[Future[Any], list[AnalyzedDoc] | None] = {}
+    def _run(self, fn: Callable[[T], R], jobs: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``jobs``, in the pool when there is one; results as they come.
+
+        Stops early (yielding nothing more) when the update is cancelled.
+        """
+        pool = self._workers()
+        if pool is None:
+            for job in jobs:
+                if self.cancelled():
+                    return
+                yield fn(job)
+            return
+        pending = iter(jobs)
+        in_flight: set[Future[Any]] = set()
         window = self.WINDOW * max(self.workers, 1)
         exhausted = False
-        with _pool(self.workers) as pool:
-            while True:
-                if self.cancelled():
-                    for fut in in_flight:
-                        fut.cancel()
-                    return
-                while (len(to_segment) >= self.SEGMENT_BATCH or (to_segment and exhausted)) and (
-                    len(in_flight) < window
-                ):
-                    batch, to_segment = (
-                        to_segment[: self.SEGMENT_BATCH],
-                        to_segment[self.SEGMENT_BATCH :],
-                    )
-                    jobs = [(d.stored, d.lengths, len(d.terms)) for d in batch]
-                    in_flight[pool.submit(_segment_batch, jobs)] = batch
-                while not exhausted and len(in_flight) < window:
-                    nxt = next(pending_batches, None)
-                    if nxt is None:
-                        exhausted = True
-                        break
-                    in_flight[pool.submit(_analyze_batch, nxt)] = None
-                if not in_flight:
-                    if to_segment:
-                        continue
-                    return
-                done, _ = wait(list(in_flight), timeout=0.25, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    docs = in_flight.pop(fut)
-                    try:
-                        result = fut.result()
-                    except BrokenProcessPool as err:
-                        raise RuntimeError("an indexing worker process died") from err
-                    if docs is None:
-                        for item in result:
-                            assert not isinstance(item, bytes)
-                            doc = self._analyzed(item)
-                            if doc is not None:
-                                to_segment.append(doc)
-                    else:
-                        for doc, joins in zip(docs, result, strict=True):
-                            assert isinstance(joins, bytes)
-                            self._segmented(doc, joins)
+        while True:
+            if self.cancelled():
+                for fut in in_flight:
+                    fut.cancel()
+                return
+            while not exhausted and len(in_flight) < window:
+                try:
+                    job = next(pending)
+                except StopIteration:
+                    exhausted = True
+                    break
+                in_flight.add(pool.submit(fn, job))
+            if not in_flight:
+                return
+            done, in_flight = wait(in_flight, timeout=0.25, return_when=FIRST_COMPLETED)
+            for fut in done:
+                try:
+                    result: R = fut.result()
+                except BrokenProcessPool as err:
+                    raise RuntimeError("an indexing worker process died") from err
+                yield result
 
-    # Segments -------------------------------------------------------------
+    # Phase 1: syllables -----------------------------------------------------
+
+    def _index_syllables(self, todo: list[FileEntry]) -> None:
+        step = self.ANALYZE_BATCH if self.workers > 0 else 1  # In process: cancel at once.
+        batches = (todo[i : i + step] for i in range(0, len(todo), step))
+        for batch in self._run(analyze_batch, batches):
+            self._take(batch)
+        if len(self.buffer):
+            self._flush()
+            self._report()  # Again: the last files are searchable only now.
+
+    def _take(self, batch: AnalyzedBatch) -> None:
+        state = self.state
+        table = np.array(state.vocab.add_all(batch.terms), dtype=np.uint32)
+        for doc in batch.docs:
+            if isinstance(doc, Unreadable):
+                state.skipped[doc.path] = (doc.size, doc.mtime_ns, doc.reason)
+                old = self.replaces.pop(doc.path, None)
+                if old is not None:  # It was an article and is no more.
+                    state.delete([old])
+                self.stats.skipped.append((doc.path, doc.reason))
+            else:
+                self.buffer.add_ids(doc, table[doc.local], None)
+                self.buffered_paths.append(doc.path)
+            self.done += 1
+            self._report()
+            if len(self.buffer) >= min(self.flush_at, MAX_SEGMENT_DOCS) or (
+                len(self.buffer) >= 256 and time.monotonic() - self.last_flush > 20
+            ):
+                self._flush()
 
     def _flush(self) -> None:
         state = self.state
         arrays = self.buffer.build()
-        self.buffer = SegmentBuffer(state.vocab, with_words=self.with_words)
-        self.buffered_joins = {}
-        segment = state.add_segment(arrays).segment
-        if self.known is not None:
-            for doc, key in enumerate(segment.all_keys()):
-                self.known.setdefault(key, (segment, doc))
+        self.buffer = SegmentBuffer(state.vocab, with_words=False)
+        state.add_segment(arrays)
         superseded = [self.replaces.pop(p) for p in self.buffered_paths if p in self.replaces]
         self.buffered_paths = []
         if superseded:
             state.delete(superseded)
-        self._merge(final=False)
+        if not self.with_words:  # Otherwise adding the words merges.
+            self._merge(final=False)
         self.flush_at = min(self.flush_at * 2, 8192)
         self.last_flush = time.monotonic()
         state.commit()
         self.publish()
 
+    # Phase 2: words ---------------------------------------------------------
+
+    def _add_words(self) -> bool:
+        """Rewrite every segment without words with them; False if there was none."""
+        pending = [v for v in self.state.views if not v.segment.has_words]
+        if not pending:
+            return False
+        groups: list[list[SegmentView]] = [[]]
+        total = 0
+        for view in pending:
+            if groups[-1] and total + view.live > WORDS_SEGMENT_DOCS:
+                groups.append([])
+                total = 0
+            groups[-1].append(view)
+            total += view.live
+        known: dict[str, tuple[Segment, int]] = {}  # content key -> a doc with its words
+        for view in self.state.views:
+            if view.segment.has_words:
+                for doc, key in enumerate(view.segment.all_keys()):
+                    known.setdefault(key, (view.segment, doc))
+        words = _WordsProgress(sum(v.live for v in pending), self.words_progress)
+        for group in groups:
+            if self.cancelled():
+                return True
+            segment = self._rewrite_with_words(group, known, words)
+            if segment is None and self.cancelled():
+                return True
+            if segment is not None:
+                for doc, key in enumerate(segment.all_keys()):
+                    known.setdefault(key, (segment, doc))
+            self.state.commit()
+            self.publish()
+        return True
+
+    def _rewrite_with_words(
+        self,
+        group: list[SegmentView],
+        known: dict[str, tuple[Segment, int]],
+        progress: _WordsProgress,
+    ) -> Segment | None:
+        docs = [
+            (view.segment, doc, view.segment.doc_key(doc))
+            for view in group
+            for doc in np.flatnonzero(~view.deleted).tolist()
+        ]
+        joins: dict[str, bytes] = {}
+        jobs: dict[str, tuple[bytes, list[int]]] = {}
+        for seg, doc, key in docs:
+            if key in jobs or key in joins:
+                self.stats.reused_segmentation += 1
+                continue
+            hit = known.get(key)
+            if hit is not None:
+                joins[key] = hit[0].joins(hit[1])
+                self.stats.reused_segmentation += 1
+            else:
+                jobs[key] = (seg.doc_stored(doc), seg.doc_lengths(doc))
+        keys = list(jobs)
+        step = self.SEGMENT_BATCH
+        batches = [
+            (keys[i : i + step], [jobs[k] for k in keys[i : i + step]])
+            for i in range(0, len(keys), step)
+        ]
+        progress.advance(len(docs) - len(keys))
+        for batch_keys, batch_flags in self._run(_segment_keyed, batches):
+            joins.update(zip(batch_keys, batch_flags, strict=True))
+            self.stats.segmented += len(batch_keys)
+            progress.advance(len(batch_keys))
+        if self.cancelled():
+            return None
+        buffer = SegmentBuffer(self.state.vocab, with_words=True)
+        for seg, doc, key in docs:
+            syllables = seg.syllables(doc)
+            flags = joins.get(key)
+            if flags is not None and len(flags) != len(syllables):
+                flags = None  # Same key, different token count (layout-dependent parse).
+            buffer.add_ids(seg.stored_doc(doc), syllables, flags)
+        view = self.state.replace(group, buffer.build() if docs else None)
+        return view.segment if view is not None else None
+
+    # Merging ----------------------------------------------------------------
+
     def _merge(self, *, final: bool) -> bool:
         """Merge small segments (tiered while indexing; everything small at the end)."""
-        groups = plan_merges(self.state.views, final=final)
+        groups = plan_merges(self.state.views, final=final, words=self.with_words)
         if not groups:
             return False
-        gone: set[str] = set()
         for group in groups:
-            merged = self.state.merge(group)
-            gone |= {v.segment.name for v in group}
-            if merged is not None and self.known is not None:
-                for doc, key in enumerate(merged.segment.all_keys()):
-                    self.known[key] = (merged.segment, doc)
-        if self.known is not None:
-            self.known = {k: v for k, v in self.known.items() if v[0].name not in gone}
+            self.state.merge(group)
         if not final:
             self.state.commit()
             self.publish()
         return True
+
+
+class _WordsProgress:
+    """Counts articles that have their words, for ``words_progress(done, total)``."""
+
+    def __init__(self, total: int, report: Progress | None) -> None:
+        self.total = total
+        self.done = 0
+        self.report = report
+        if report is not None:
+            report(0, total)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.report is not None and count:
+            self.report(min(self.done, self.total), self.total)
 
 
 def _pool(workers: int) -> contextlib.AbstractContextManager[LifelinePool]:
@@ -328,29 +404,9 @@ def _pool(workers: int) -> contextlib.AbstractContextManager[LifelinePool]:
     return worker_pool(workers)
 
 
-def _analyze_batch(entries: list[FileEntry]) -> list[AnalyzedDoc | Unreadable]:
-    out: list[AnalyzedDoc | Unreadable] = []
-    for entry in entries:
-        try:
-            out.append(analyze_file(entry))
-        except Exception as err:  # A parser bug must not stop the whole index.
-            out.append(
-                Unreadable(
-                    entry.path,
-                    entry.size,
-                    entry.mtime_ns,
-                    f"could not be analyzed: {type(err).__name__}",
-                )
-            )
-    return out
-
-
-def _segment_batch(jobs: list[tuple[bytes, list[int], int]]) -> list[bytes]:
-    """Join flags for ``(stored texts, passage token counts, token count)`` jobs."""
-    out: list[bytes] = []
-    for stored, lengths, n_terms in jobs:
-        try:
-            out.append(segment_stored(stored, lengths))
-        except Exception:  # Index its syllables; words are a refinement.
-            out.append(bytes(n_terms))
-    return out
+def _segment_keyed(
+    job: tuple[list[str], list[tuple[bytes, list[int]]]],
+) -> tuple[list[str], list[bytes]]:
+    """:func:`segment_batch`, keeping the content keys beside the join flags."""
+    keys, jobs = job
+    return keys, segment_batch(jobs)

@@ -1095,8 +1095,17 @@ class MainScreen(WorkerFailures, Screen[None]):
                 last = now
                 self.app.call_from_thread(self._index_progress, done, total)
 
+        def words(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done == total or now - last > 0.25:
+                last = now
+                self.app.call_from_thread(self._words_progress, done, total)
+
         started = time.monotonic()
-        stats = self.builder.update(files, progress=progress, cancel=self.stopping)
+        stats = self.builder.update(
+            files, progress=progress, cancel=self.stopping, words_progress=words
+        )
         # Announce only indexing the reader could have waited for, not a few new files.
         long = time.monotonic() - started > INDEXING_NOTICE_SECONDS
         indexed = stats.added + stats.changed if long else 0
@@ -1112,6 +1121,11 @@ class MainScreen(WorkerFailures, Screen[None]):
         if results is not None and searchable > results.indexed and now - self._researched > 2:
             self._researched = now
             self._start_search(self.search_bar.value)
+
+    def _words_progress(self, done: int, total: int) -> None:
+        """Everything is searchable; pyvi words (better ranking) are being added."""
+        percent = done * 100 // max(total, 1)
+        self.index_label = f"all searchable, adding words {percent}%" if done < total else ""
 
     def _index_done(self, rebuilt: str | None, indexed: int = 0) -> None:
         self.status.show_progress(1, 1)
