@@ -90,16 +90,18 @@ def _v2_follow_articles(conn: sqlite3.Connection) -> None:
 # tokenizing every row in Python (minutes). External content (the text is not stored
 # twice), kept in step by triggers, so every way a row is written (the app, an import,
 # another tool) updates it; re-anchoring, which rewrites the title unchanged, does not
-# touch the index. ``remove_diacritics 2`` folds tone marks (``hội`` is
-# ``hoi``); ``đ`` stays, and the filter folds the vocabulary itself
-# (:mod:`tui_reader.bookmarks.text_filter`). Without FTS5 in this SQLite the table is
-# not made and the filter scans as before (:func:`tui_reader.store.bookmarks.has_text_index`).
+# touch the index. Prefixes of 1-3 letters are indexed too: the first keystrokes of a
+# filter are prefix queries, which otherwise merge every word they start.
+# ``remove_diacritics 2`` folds tone marks (``hội`` is ``hoi``); ``đ`` stays, and the
+# filter spells ``d`` both ways (:mod:`tui_reader.bookmarks.text_filter`). Without FTS5
+# in this SQLite the table is not made and the filter scans every row as before
+# (:func:`tui_reader.store.bookmarks.has_text_index`).
 TEXT_TABLE = "bookmarks_text"
 _V3 = (
     f"""
     CREATE VIRTUAL TABLE {TEXT_TABLE} USING fts5(
         title, quote, note, content='bookmarks', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'
     )
     """,
     f"""
