@@ -200,3 +200,38 @@ async def test_titles_are_matched_off_the_event_loop(
         names = await _names(pilot, "cu dai dien")
         assert any(name.startswith("Mỹ, Triều Tiên cân nhắc") for name in names), names
     assert threads and threading.main_thread().name not in threads
+
+
+async def test_titles_notes_and_sources_are_shown_as_text_never_markup(
+    make_app: MakeApp, tmp_path: Path
+) -> None:
+    title = "Tin [bold]nóng[/bold] [link=http://x.vn]đây[/link] [$accent]hôm nay"
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        f"{title}\n\nĐoạn đầu tiên của bài.\n\nĐoạn thứ hai.\n\nNguồn [red]Báo[/red]: https://x.vn/1",
+        encoding="utf-8",
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("j", "a", *"ghi [b]chú[/b] [link=x]", "enter")
+        await settle(pilot)
+        await pilot.press("tab")
+        for query in ("tin nong", "doan thu hai"):  # the title; the bookmark (no tones typed)
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.2)
+            await pilot.press(*query)
+            await pilot.pause(1.0)
+            palette = pilot.app.screen
+            assert isinstance(palette, CommandPalette)
+            options = palette.query_one("CommandList").options  # type: ignore[attr-defined]
+            shown = [option.prompt.plain for option in options]
+            assert any(title in text for text in shown), shown
+            if query == "doan thu hai":
+                assert any("ghi [b]chú[/b] [link=x]" in text for text in shown), shown
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.is_running

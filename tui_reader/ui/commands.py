@@ -14,7 +14,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -27,7 +27,10 @@ from tui_reader.ui.bindings import KeyInfo, live_keys
 
 if TYPE_CHECKING:
     from tui_reader.search.filter import FuzzyFilter
+    from tui_reader.search.highlight import Spans
+    from tui_reader.store.bookmarks import Bookmark
     from tui_reader.ui.screens.main import MainScreen
+    from tui_reader.ui.state import AppState
 
 ARTICLE_HITS = 30
 """Most articles listed for one query (35,000 titles fuzzy-matched lazily)."""
@@ -101,14 +104,16 @@ class KeyCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, run, help_text in self._commands():
-            yield DiscoveryHit(name, run, help=help_text)
+            yield DiscoveryHit(plain(name), run, text=name, help=plain(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, run, help_text in self._commands():
             score = max(matcher.match(name), matcher.match(help_text) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
+                yield Hit(
+                    score, highlighted(self, query, name), run, text=name, help=plain(help_text)
+                )
 
 
 def _main_screen(provider: Provider) -> MainScreen | None:
@@ -120,6 +125,36 @@ def _main_screen(provider: Provider) -> MainScreen | None:
     return None
 
 
+BOOKMARK_HITS = 20
+"""Most bookmarks listed for one query."""
+BOOKMARK_CANDIDATES = 200
+"""Newest full-text matches scored for the palette (the bookmarks screen shows them all)."""
+
+
+def _bookmark_matches(state: AppState, query: str) -> list[tuple[Bookmark, str, Spans]]:
+    """The best bookmarks for ``query`` with their shown text; run in a thread.
+
+    Matching is the bookmarks filter's (no tones needed, đ as d): candidates
+    from SQLite's full-text index where there is one, so a million bookmarks
+    cost what a few hundred do; else every bookmark.
+    """
+    from tui_reader.bookmarks.text_filter import match_expression
+    from tui_reader.search.filter import FuzzyFilter
+
+    if state.call(lambda s: s.has_bookmark_text_index()):
+        expression = match_expression(query, None)
+        if expression is None:
+            return []
+        rows, _count = state.call(
+            lambda s: s.bookmarks_matching(expression, BOOKMARK_CANDIDATES, BOOKMARK_CANDIDATES)
+        )
+    else:
+        rows = state.bookmarks()
+    texts = [safe_text(f"{mark.title} — {mark.quote[:80]}") for mark in rows]
+    found = FuzzyFilter(texts).filter(query, limit=BOOKMARK_HITS)
+    return [(rows[m.index], texts[m.index], m.spans) for m in found]
+
+
 class BookmarkCommands(Provider):
     """Jump to a bookmark: its article opens with the passage current."""
 
@@ -127,18 +162,16 @@ class BookmarkCommands(Provider):
         main = _main_screen(self)
         if main is None or not query.strip():
             return
-        matcher = self.matcher(query)
-        for mark in main.state.bookmarks():
-            text = safe_text(f"{mark.title} — {mark.quote[:80]}")
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(text),
-                    partial(main.open_bookmark, mark),
-                    text=text,
-                    help="Bookmark" + (f": {safe_text(mark.note)}" if mark.note else ""),
-                )
+        found = await asyncio.to_thread(_bookmark_matches, main.state, query)
+        for rank, (mark, text, spans) in enumerate(found):
+            note = f": {safe_text(mark.note)}" if mark.note else ""
+            yield Hit(
+                0.9 - rank / (BOOKMARK_HITS * 2),
+                highlighted(self, query, text, spans),
+                partial(main.open_bookmark, mark),
+                text=text,
+                help=plain(f"Bookmark{note}"),
+            )
 
 
 class ArticleCommands(Provider):
@@ -169,18 +202,45 @@ class ArticleCommands(Provider):
                 continue  # The listing changed meanwhile.
             meta = metas[match.index]
             title = safe_text(meta.title)
+            spans = match.spans if title == meta.title else None
+            source = f" · {safe_text(meta.source)}" if meta.source else ""
             yield Hit(
                 1.0 - rank / (ARTICLE_HITS * 2),
-                matcher_highlight(self, query, title),
+                highlighted(self, query, title, spans),
                 partial(main.go_to_article, meta),
                 text=title,
-                help=f"Article{' · ' + safe_text(meta.source) if meta.source else ''}",
+                help=plain(f"Article{source}"),
             )
 
 
-def matcher_highlight(provider: Provider, query: str, text: str) -> Content:
-    """The palette's own highlight of ``query`` in ``text`` (plain text, never markup)."""
-    return provider.matcher(query).highlight(text)
+def plain(text: str) -> str:
+    """``text`` as palette text that is never parsed as markup.
+
+    Textual's palette runs ``Content.from_markup`` on a hit's prompt and help,
+    and its matcher's ``highlight`` parses the candidate as markup too: a title
+    or note holding ``[link=…]`` or ``[$accent]`` would be styled, or raise.
+    ``from_markup`` returns a ``Content`` unchanged, so plain ``Content`` goes
+    through as text. (Typed as ``str`` because that is what ``Hit.help``
+    declares; textual is pinned below 9.)
+    """
+    return cast(str, Content(text))
+
+
+def highlighted(provider: Provider, query: str, text: str, spans: Spans | None = None) -> Content:
+    """``text`` (plain, never markup) with ``spans`` in the palette's match style.
+
+    Without ``spans``, the palette's own fuzzy match of ``query`` picks the letters.
+    """
+    content = Content(text)
+    if spans is None:
+        score, offsets = provider.matcher(query).fuzzy_search.match(query, text)
+        spans = [(o, o + 1) for o in offsets if not text[o].isspace()] if score else []
+    style = provider.match_style
+    if style is None:
+        return content
+    for start, end in spans:
+        content = content.stylize(style, start, end)
+    return content
 
 
 _TITLES: tuple[int, int, FuzzyFilter] | None = None
@@ -231,7 +291,10 @@ class SourceProvider(Provider):
 
         for label, source, count in self._choices():
             yield DiscoveryHit(
-                label, self._hit(label, source, count), help=plural(count, "article")
+                plain(label),
+                self._hit(label, source, count),
+                text=label,
+                help=plural(count, "article"),
             )
 
     async def search(self, query: str) -> Hits:
@@ -243,7 +306,8 @@ class SourceProvider(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(label),
+                    highlighted(self, query, label),
                     self._hit(label, source, count),
+                    text=label,
                     help=plural(count, "article"),
                 )
