@@ -62,6 +62,7 @@ def _tui(corpus: Path, folder: Path, workers: int, profile: bool) -> dict[str, f
     def progress(done: int, total: int) -> None:
         if not searchable and done >= total and builder.snapshot().indexed >= total:
             searchable.append(time.perf_counter() - started)
+            print(f"  (tui phase 1 done: {searchable[0]:.1f} s)", file=sys.stderr, flush=True)
 
     profiler = None
     if profile:

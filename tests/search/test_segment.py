@@ -47,3 +47,37 @@ def test_merge_equals_a_fresh_build(tmp_path: Path) -> None:
     assert m.joins(0) == fresh.joins(0)
     assert m.passage_of(0, 0) is None  # Title.
     assert m.passage_of(0, int(m.tlen[0])) == 0
+
+
+def test_a_syllable_segment_rewritten_with_words_equals_one_built_with_them(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    write_article(folder, "a.txt", "Hà Nội mùa thu", "Hội nghị thượng đỉnh ở Hà Nội.", "")
+    write_article(folder, "b.txt", "Triều Tiên", "Tổng thống Trump gặp Kim Jong Un.", "Hết.")
+    docs = [analyze_article(load_article(Path(e.path)), e) for e in files_of(folder)]
+    vocab = Vocabulary()
+    syllables = SegmentBuffer(vocab, with_words=False)
+    for doc in docs:
+        syllables.add(doc, None)
+    write_segment(tmp_path, "s", syllables.build())
+    s = Segment(tmp_path / "s")
+    assert not s.has_words and not np.any(s.fwd >> 31) and vocab.get("ha_noi") is None
+    rewritten = SegmentBuffer(vocab)
+    for i, doc in enumerate(docs):
+        stored = s.stored_doc(i)
+        assert (stored.path, stored.key, stored.lengths) == (doc.path, doc.key, doc.lengths)
+        assert vocab.term(int(s.syllables(i)[0])) == doc.terms[0]
+        rewritten.add_ids(stored, s.syllables(i), segment_stored(stored.stored, stored.lengths))
+    write_segment(tmp_path, "w", rewritten.build())
+    w = Segment(tmp_path / "w")
+    fresh_vocab = Vocabulary()
+    fresh = _segment(folder, fresh_vocab, ["a.txt", "b.txt"], tmp_path, "fresh")
+    assert w.has_words and fresh.has_words and vocab.get("ha_noi") is not None
+    assert [w.joins(d) for d in range(2)] == [fresh.joins(d) for d in range(2)]
+    for t in range(1, len(fresh_vocab)):  # Same postings for every term, syllable or word.
+        gid = vocab.get(fresh_vocab.term(t))
+        assert gid is not None
+        assert np.array_equal(w.postings(gid), fresh.postings(t)), fresh_vocab.term(t)
+    assert np.array_equal(w.dstart, fresh.dstart) and np.array_equal(w.pstart, fresh.pstart)

@@ -1098,7 +1098,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         def words(done: int, total: int) -> None:
             nonlocal last
             now = time.monotonic()
-            if done == total or now - last > 0.25:
+            if done in (0, total) or now - last > 0.25:  # 0: the phase starts, always shown
                 last = now
                 self.app.call_from_thread(self._words_progress, done, total)
 
