@@ -112,7 +112,7 @@ def build(data: Path, bookmarks: int, articles: int = 35_000) -> None:
 def scale(bookmarks: int, reuse: Path | None = None, before: bool = True) -> Path:
     from tui_reader.bookmarks.text_filter import TermIndex, match_expression
     from tui_reader.search.filter import FuzzyFilter
-    from tui_reader.store.bookmarks import BookmarkStatus
+    from tui_reader.store.bookmarks import BookmarkStatus, text_terms_in_file
     from tui_reader.store.state import StateStore
     from tui_reader.ui.screens.bookmarks import (
         CANDIDATES,
@@ -176,7 +176,11 @@ def scale(bookmarks: int, reuse: Path | None = None, before: bool = True) -> Pat
     start = time.perf_counter()
     one_batch()
     scan = (time.perf_counter() - start) * bookmarks / FILTER_BATCH
-    terms = timed("filter: read the index's vocabulary (once per screen)", store.bookmark_terms, 1)
+    terms = timed(
+        "filter: read the index's vocabulary (own connection, once)",
+        lambda: text_terms_in_file(data / "state.sqlite3"),
+        1,
+    )
     index = timed(f"    group {len(terms):,} words by folded form", lambda: TermIndex(terms), 1)
     for query in FILTER_QUERIES:
         expression = match_expression(query, index)

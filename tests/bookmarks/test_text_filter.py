@@ -99,6 +99,15 @@ def test_the_index_finds_every_bookmark_the_full_scan_finds(store: StateStore, q
             assert expected <= early
 
 
+def test_the_vocabulary_read_beside_the_store_is_the_same(store: StateStore) -> None:
+    from tui_reader.store.bookmarks import text_terms_in_file
+
+    with store:
+        words = store.bookmark_terms()
+        assert {"ha", "noi", "đoi", "tuyen"} <= set(words)
+        assert sorted(text_terms_in_file(store.path)) == sorted(words)
+
+
 def test_newest_first_and_a_capped_count(store: StateStore) -> None:
     with store:
         expression = match_expression("ha noi", None)

@@ -217,7 +217,16 @@ def text_terms(conn: sqlite3.Connection) -> list[str]:
     return [str(term) for (term,) in conn.execute(f"SELECT term FROM temp.{TEXT_TABLE}_terms")]
 
 
-_JOINED = ", ".join(f'b."{name}"' for name in _FIELDS)
+def text_terms_in_file(database: Path) -> list[str]:
+    """:func:`text_terms` on a read-only connection of its own (WAL lets it read beside
+    the writer), so listing the vocabulary does not hold up the app's database thread."""
+    conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return text_terms(conn)
+    finally:
+        conn.close()
+
+
 
 
 def text_matches(

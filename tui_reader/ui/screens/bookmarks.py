@@ -320,9 +320,16 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     @work(thread=True, group="bookmark-terms", exit_on_error=False)
     def _load_terms(self) -> None:
         """Read the index's vocabulary (seconds at 1M), in the background, once."""
+        import sqlite3
+
+        from tui_reader.store.bookmarks import text_terms_in_file
+
         self._terms_stale = False
         try:
-            words = self.state.call(lambda s: s.bookmark_terms(), background=True)
+            try:  # beside the database thread, so opening articles does not wait for it
+                words = text_terms_in_file(self.state.call(lambda s: s.path))
+            except (sqlite3.Error, OSError):  # changes kept in memory only, say
+                words = self.state.call(lambda s: s.bookmark_terms(), background=True)
             self._terms = TermIndex(words)
         finally:
             self._terms_loading = False
