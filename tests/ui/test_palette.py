@@ -235,3 +235,19 @@ async def test_titles_notes_and_sources_are_shown_as_text_never_markup(
             await pilot.press("escape")
             await pilot.pause()
         assert app.is_running
+
+
+async def test_named_commands_name_the_keys_of_the_keymap(
+    make_app: MakeApp, isolated_user_dirs: dict[str, Path]
+) -> None:
+    (isolated_user_dirs["config"] / "config.toml").write_text(
+        '[keymap]\n"main.source" = "ctrl+f"\n"main.sort" = "o"\n"main.open_source" = "O"\n',
+        encoding="utf-8",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert helps["Filter by source"].endswith("(Ctrl+F)")
+        assert helps["Sort by title"].endswith("(o cycles)")
+        assert helps["Fetch feeds now"].endswith("(R)")

@@ -156,7 +156,8 @@ def _add(store: FeedStore, args: argparse.Namespace) -> int:
             return EXIT_FAILED
     print(
         f"Subscribed to {safe_line(feed.name)} ({safe_line(feed.url)}): "
-        f"{len(parsed.entries)} entries now. Fetch them with: tui-reader feeds fetch"
+        f"{plural(len(parsed.entries), 'entry', 'entries')} now. "
+        "Fetch them with: tui-reader feeds fetch"
     )
     return EXIT_OK
 
@@ -244,8 +245,8 @@ def _remove(store: FeedStore, args: argparse.Namespace) -> int:
             raise _CommandError("cancelled; nothing changed", EXIT_USAGE) from None
     else:
         raise _CommandError(
-            f"{safe_line(feed.name)} has {count} fetched articles: say --keep-articles or "
-            "--delete-articles (nothing changed)",
+            f"{safe_line(feed.name)} has {plural(count, 'fetched article')}: say "
+            "--keep-articles or --delete-articles (nothing changed)",
             EXIT_USAGE,
         )
     keys, paths = _bookmarked(store.data_dir) if not keep else (set(), set())

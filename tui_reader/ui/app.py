@@ -276,14 +276,19 @@ class ReaderApp(App[None]):
         main = self.main_screen
         if screen is not main:
             return
+        from tui_reader.ui.bindings import key_hint
+
+        cycle = key_hint(main, "main.sort", "{} cycles")
         for order in SortOrder:
             yield SystemCommand(
                 f"Sort by {SORT_LABELS[order]}",
-                f"Order the list: {SORT_LABELS[order]} (s cycles)",
+                f"Order the list: {SORT_LABELS[order]}{cycle}",
                 partial(main.action_sort, order.value),
             )
         yield SystemCommand(
-            "Filter by source", "Show the articles of one source (F)", main.action_pick_source
+            "Filter by source",
+            "Show the articles of one source" + key_hint(main, "main.source"),
+            main.action_pick_source,
         )
         if main.source_filter:
             yield SystemCommand(
@@ -291,12 +296,13 @@ class ReaderApp(App[None]):
             )
         yield SystemCommand(
             "Fetch feeds now",
-            "Fetch every feed; new articles come in unread (R)",
+            "Fetch every feed; new articles come in unread" + key_hint(main, "main.fetch_feeds"),
             self.main_screen.action_fetch_feeds,
         )
         yield SystemCommand(
             "Feeds",
-            "Your feeds with unread counts; choose one to read it (L)",
+            "Your feeds with unread counts; choose one to read it"
+            + key_hint(main, "main.feed_list"),
             self.main_screen.action_feed_list,
         )
         yield SystemCommand(

@@ -187,6 +187,18 @@ def class_keys(
     return found
 
 
+def key_hint(node: DOMNode, binding_id: str, template: str = "{}") -> str:
+    """`` (F)``: the keys ``binding_id`` has on ``node`` now (keymap applied), for a hint.
+
+    Empty when the keymap left it no key, so a hint never names a key that does
+    something else.
+    """
+    for info in collect(node._bindings, "", node.app._keymap):
+        if info.id == binding_id and info.keys:
+            return f" ({template.format(info.label)})"
+    return ""
+
+
 def grouped(keys: Sequence[KeyInfo]) -> dict[str, list[KeyInfo]]:
     """Keys by section, sections in first-seen order."""
     sections: dict[str, list[KeyInfo]] = {}
