@@ -272,7 +272,8 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     @work(thread=True, group="bookmark-totals", exit_on_error=False)
     def _count_totals(self) -> None:
         """Count all (and orphaned) bookmarks; at a million rows, after the first page."""
-        totals = self.state.call(lambda s: s.bookmark_totals())
+        # Background lane: the first page (and anything the reader asks) goes first.
+        totals = self.state.call(lambda s: s.bookmark_totals(), background=True)
         self.app.call_from_thread(self._set_totals, totals)
 
     def _add_page(
