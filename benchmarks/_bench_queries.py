@@ -10,6 +10,11 @@ Every query is typed the way people type on a phone or a US keyboard: folded
 - ``title-words``: the 5 rarest words of a title, shuffled;
 - ``joined``: a two-syllable proper name found inside a sentence, typed joined
   (``thanhhoa``), plus the word after it;
+- ``joined-2`` (an independent generator for the same feature): a run of two or
+  three capitalised syllables from a *title* (``Hồ Chí Minh``, ``Đà Nẵng``),
+  typed joined, half the time with one typo in it (``hochimnh``), and either
+  followed by the next title word typed *with* its tone marks (``danang tổ``) or
+  preceded by the word before it (``tai danang``, the name being typed last);
 - ``two-typos``: a 4-word window, two of its words of 5+ letters edited once each;
 - ``long``: an 8-word window with one inner word dropped.
 
@@ -41,7 +46,7 @@ from tui_reader.articles.parse import load_article
 from tui_reader.text.tokens import tokenize, tokenize_folded
 
 OLD_KINDS = ("title", "body", "typo", "cut")
-NEW_KINDS = ("keywords", "title-words", "joined", "two-typos", "long")
+NEW_KINDS = ("keywords", "title-words", "joined", "two-typos", "long", "joined-2")
 KINDS = OLD_KINDS + NEW_KINDS
 WORD_KINDS = frozenset({"keywords", "title-words"})  # Relevant: holds all words, any order.
 LETTERS = string.ascii_lowercase
@@ -242,6 +247,45 @@ def _joined(path: Path, rng: random.Random) -> tuple[list[str], list[str]] | Non
     return [a_f + b_f, n_f], [a_f, b_f, n_f]
 
 
+def _joined_title(path: Path, rng: random.Random) -> tuple[list[str], list[str]] | None:
+    """A 2-3 syllable capitalised name from the title, typed joined (maybe with one typo),
+    with the next word (tone marks kept) or the word before it."""
+    try:
+        article = load_article(path)
+    except (UnreadableFile, OSError):
+        return None
+    title = article.title
+    tokens = tokenize(title)
+    words = [title[t.start : t.end] for t in tokens]
+    found = []
+    for size in (2, 3):
+        for i in range(1, len(tokens) - size + 1):  # Not the title's first word: it is capitalised.
+            name = words[i : i + size]
+            if not all(w.isalpha() and w[0].isupper() and w[1:].islower() for w in name):
+                continue
+            gaps = [title[tokens[k].end : tokens[k + 1].start] for k in range(i, i + size - 1)]
+            if any(g != " " for g in gaps):
+                continue
+            folded = [t.folded for t in tokens[i : i + size]]
+            if len(set(folded)) < size:
+                continue
+            before = words[i - 1] if i >= 1 else ""
+            after = words[i + size] if i + size < len(words) else ""
+            found.append((folded, i, size, before, after))
+    if not found:
+        return None
+    folded, i, size, before, after = rng.choice(found)
+    name = "".join(folded)
+    if len(name) >= 6 and rng.random() < 0.5:
+        name = _typo(name, rng)
+    use_after = after.isalpha() and after.islower() and (rng.random() < 0.5 or not before)
+    if use_after:
+        return [name, after.lower()], [*folded, tokens[i + size].folded]
+    if before.isalpha() and before.islower() and title[tokens[i - 1].end : tokens[i].start] == " ":
+        return [tokens[i - 1].folded, name], [tokens[i - 1].folded, *folded]
+    return None
+
+
 def _edited_window(doc: _Doc, kind: str, rng: random.Random) -> tuple[list[str], list[str]] | None:
     """The window kinds: (typed tokens, untouched window)."""
     from_title = kind == "title" or (kind in ("typo", "cut", "two-typos") and rng.random() < 0.5)
@@ -272,12 +316,16 @@ def _edited_window(doc: _Doc, kind: str, rng: random.Random) -> tuple[list[str],
 
 
 def build_queries(
-    corpus_dir: Path, per_kind: int, seed: int, cache: Path | None = None
+    corpus_dir: Path,
+    per_kind: int,
+    seed: int,
+    cache: Path | None = None,
+    kinds: tuple[str, ...] = KINDS,
 ) -> list[BenchQuery]:
     """``per_kind`` queries of each kind, relevance computed exactly over the whole corpus."""
     corpus = _Corpus(_load(corpus_dir, cache))
     queries = []
-    for kind in KINDS:
+    for kind in kinds:
         rng = random.Random(f"{seed}-{kind}")  # Per kind: adding a kind leaves the others alone.
         made = 0
         tries = 0
@@ -290,6 +338,8 @@ def build_queries(
                 made_q = _title_words(doc, corpus, rng)
             elif kind == "joined":
                 made_q = _joined(corpus_dir / doc.name, rng)
+            elif kind == "joined-2":
+                made_q = _joined_title(corpus_dir / doc.name, rng)
             else:
                 made_q = _edited_window(doc, kind, rng)
             if made_q is None:
@@ -307,11 +357,20 @@ def build_queries(
 
 
 def load_or_build(corpus: Path, per_kind: int, seed: int, cache: Path) -> list[BenchQuery]:
-    """The query set for ``(corpus, per_kind, seed)``, cached as JSON in ``cache``."""
+    """The query set for ``(corpus, per_kind, seed)``, cached as JSON in ``cache``.
+
+    A cached set missing a kind added since (each kind has its own random
+    stream, so the others do not change) gets that kind generated and appended.
+    """
     path = cache / f"queries-v{GENERATOR}-{corpus.name}-{per_kind}-{seed}.json"
+    queries: list[BenchQuery] = []
     if path.exists():
-        return [BenchQuery(**q) for q in json.loads(path.read_text(encoding="utf-8"))]
-    queries = build_queries(corpus, per_kind, seed, cache)
+        queries = [BenchQuery(**q) for q in json.loads(path.read_text(encoding="utf-8"))]
+    missing = tuple(k for k in KINDS if not any(q.kind == k for q in queries))
+    if not missing:
+        return queries
+    queries += build_queries(corpus, per_kind, seed, cache, missing)
+    queries.sort(key=lambda q: KINDS.index(q.kind))  # Stable: each kind keeps its order.
     cache.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps([asdict(q) for q in queries], ensure_ascii=False), encoding="utf-8")

@@ -257,6 +257,7 @@ def search(
         snapshot.lexicon(),
         snapshot.vocab_size,
         [v.segment.ptr for v in views],
+        [v.segment for v in views],
     )
     if not plan.words or not any(w.anchor_ids for w in plan.words):
         return _results(snapshot, query, [], (0, 0), started, plan)

@@ -20,12 +20,15 @@ highlight matches in any text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import OSA
 
+from tui_reader.search.joined import Part, PhraseCounter, rewrite
+from tui_reader.search.segment import Segment
 from tui_reader.search.vocab import Lexicon, Vocabulary
 from tui_reader.text.tokens import tokenize_folded
 
@@ -116,11 +119,17 @@ class QueryPlan:
     ``compounds`` are ``(first word index, word count, term id)`` of index
     terms like ``ha_noi`` spelled by the query (used for BM25 and to prefer
     matches that fall on word boundaries).
+
+    ``words`` are the words searched for, which are not always the words
+    typed (see :mod:`tui_reader.search.joined`): ``rewrites`` lists
+    ``(typed, searched)`` pairs such as ``("thanhhoa", "thanh hoa")`` or
+    ``("face book", "facebook")``.
     """
 
     query: str
     words: tuple[QueryWord, ...]
     compounds: tuple[tuple[int, int, int], ...] = field(default=())
+    rewrites: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def rules(self) -> tuple[MatchRule, ...]:
@@ -170,17 +179,25 @@ def plan_query(
     lexicon: Lexicon,
     size: int,
     ptrs: list[npt.NDArray[np.int64]],
+    segments: Sequence[Segment] = (),
 ) -> QueryPlan:
     """Expand ``query`` over the vocabulary (ids below ``size``).
 
     ``ptrs`` are the segments' postings pointers, used to rank expansions by
-    frequency and to cost each word as a candidate seed.
+    frequency and to cost each word as a candidate seed. With ``segments``
+    (the same segments), words typed joined or split are rewritten first
+    (:mod:`tui_reader.search.joined`: ``thanhhoa`` is searched as ``thanh hoa``).
     """
-    words, typing = query_words(query)
+    typed, typing = query_words(query)
     freq = _Frequencies(ptrs)
-    planned = []
-    for i, word in enumerate(words):
-        planned.append(_expand(word, typing and i == len(words) - 1, vocab, lexicon, size, freq))
+    parts = [Part(word, typing and i == len(typed) - 1, i) for i, word in enumerate(typed)]
+    if segments:
+        counter = PhraseCounter(
+            segments, lambda ids: freq.of(np.asarray(ids, dtype=np.int64)), vocab, size
+        )
+        parts = rewrite(typed, typing, vocab, lexicon, size, counter)[:MAX_QUERY_WORDS]
+    planned = [_expand(p.text, p.prefix, vocab, lexicon, size, freq, p.extra) for p in parts]
+    words = [p.text for p in parts]
     compounds = []
     for start in range(len(words)):
         for length in range(2, 5):
@@ -189,7 +206,21 @@ def plan_query(
             gid = vocab.get("_".join(words[start : start + length]), size)
             if gid is not None:
                 compounds.append((start, length, gid))
-    return QueryPlan(query, tuple(planned), tuple(compounds))
+    return QueryPlan(query, tuple(planned), tuple(compounds), _rewrites(typed, parts))
+
+
+def _rewrites(typed: list[str], parts: list[Part]) -> tuple[tuple[str, str], ...]:
+    """``(typed, searched)`` for every typed word (or pair) searched differently."""
+    searched: dict[int, list[str]] = {}
+    for part in parts:
+        searched.setdefault(part.typed, []).append(part.text)
+    starts = sorted(searched)
+    out = []
+    for i, nxt in zip(starts, [*starts[1:], len(typed)], strict=True):
+        was, now = " ".join(typed[i:nxt]), " ".join(searched[i])
+        if was != now:
+            out.append((was, now))
+    return tuple(out)
 
 
 def _expand(
@@ -199,6 +230,7 @@ def _expand(
     lexicon: Lexicon,
     size: int,
     freq: _Frequencies,
+    extra: tuple[tuple[int, float], ...] = (),
 ) -> QueryWord:
     exact = vocab.get(word, size)
     alts: dict[int, float] = {}
@@ -206,6 +238,10 @@ def _expand(
     if exact is not None:
         alts[exact] = EXACT
         anchors.add(exact)
+    for gid, quality in extra:  # A rewrite's own readings (the joined term, a corrected part).
+        if gid < size and alts.get(gid, 0.0) < quality:
+            alts[gid] = quality
+            anchors.add(gid)
     if prefix:
         completions = lexicon.prefix_ids(word)
         completions = completions[completions < size]

@@ -1,0 +1,147 @@
+"""Names typed joined (``thanhhoa``) and words typed split (``face book``) find the article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.search.conftest import Build, write_article
+from tui_reader.articles.corpus import scan_corpus
+from tui_reader.articles.loader import open_article
+from tui_reader.search.engine import SearchResults, search, snippet_of
+from tui_reader.search.highlight import match_spans
+from tui_reader.search.index import IndexBuilder
+from tui_reader.search.joined import PhraseCounter
+from tui_reader.search.query import plan_query
+
+
+def _names(results: SearchResults) -> list[str]:
+    return [Path(h.path).name for h in results.hits]
+
+
+FILLER = [
+    ("hoa.txt", "Vườn hoa mùa xuân", "Hoa đào nở rộ, hoa mai vàng. Người Thanh đi xem hoa."),
+    ("thanh.txt", "Thanh niên tình nguyện", "Thanh niên xung phong, tiếng hát thanh thoát."),
+    ("ngoc.txt", "Ngọc Linh", "Sâm Ngọc Linh quý hiếm, mọc trên núi Ngọc Linh ở Kon Tum."),
+    ("face.txt", "Khuôn mặt", "Trang điểm cho face và đọc book là sở thích của cô."),
+    ("tube.txt", "Ống nghiệm", "Phòng thí nghiệm dùng ống tube bằng thủy tinh."),
+    ("tho.txt", "Thơ ca", "Bài thơ hay về mẹ, thơ tình và thơ thiếu nhi."),
+    ("lia.txt", "Chia lìa", "Cảnh chia lìa, lìa xa quê. Li, a và ba người bạn."),
+]
+NAMED = [
+    ("thanhhoa.txt", "Tin địa phương", "Tỉnh Thanh Hóa đón du khách. Thanh Hóa có biển Sầm Sơn."),
+    ("trinh.txt", "Giải trí", "Người mẫu Ngọc Trinh dự sự kiện, Ngọc Trinh mặc váy trắng."),
+    ("facebook.txt", "Mạng xã hội", "Người dùng Facebook để đọc tin. Facebook đổi giao diện."),
+    ("youtube.txt", "Video", "Kênh YouTube của ca sĩ đạt triệu lượt xem trên YouTube."),
+    ("vietnam.txt", "Kinh tế Việt Nam", "Việt Nam xuất khẩu gạo. Kinh tế Việt Nam tăng trưởng."),
+    ("airline.txt", "Hàng không", "Hãng Vietnam Airlines mở đường bay mới."),
+    ("hcm.txt", "Đô thị", "Thành phố Hồ Chí Minh mưa lớn, đường phố Hồ Chí Minh ngập."),
+    ("nghean.txt", "Miền Trung", "Tỉnh Nghệ An mưa to. Nghệ An và Hà Tĩnh ngập."),
+]
+
+
+@pytest.fixture
+def joined(tmp_path: Path, build: Build) -> IndexBuilder:
+    folder = tmp_path / "joined"
+    folder.mkdir()
+    for name, title, body in FILLER + NAMED:
+        write_article(folder, name, title, body)
+    builder, _ = build(folder)
+    return builder
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "rewrite"),
+    [
+        ("thanhhoa", "thanhhoa.txt", ("thanhhoa", "thanh hoa")),
+        ("tinh thanhhoa", "thanhhoa.txt", ("thanhhoa", "thanh hoa")),
+        ("ngoctrinh", "trinh.txt", ("ngoctrinh", "ngoc trinh")),
+        ("hochiminh", "hcm.txt", ("hochiminh", "ho chi minh")),
+        ("nghean ", "nghean.txt", ("nghean", "nghe an")),  # "ea" is no Vietnamese vowel.
+        ("thanhhoaa", "thanhhoa.txt", ("thanhhoaa", "thanh hoaa")),  # A typo in a part.
+        ("ngoctrin", "trinh.txt", ("ngoctrin", "ngoc trin")),
+        ("face book", "facebook.txt", ("face book", "facebook")),
+        ("you tube", "youtube.txt", ("you tube", "youtube")),
+    ],
+)
+def test_joined_and_split_words_find_the_article(
+    joined: IndexBuilder, query: str, expected: str, rewrite: tuple[str, str]
+) -> None:
+    results = search(joined.snapshot(), query)
+    assert _names(results)[0] == expected
+    assert results.plan is not None
+    assert rewrite in results.plan.rewrites
+
+
+@pytest.mark.parametrize(
+    "query", ["thanh", "hoa", "ngoc linh", "tho", "thanh nien", "face", "li a ", "nguo"]
+)
+def test_ordinary_words_are_left_alone(joined: IndexBuilder, query: str) -> None:
+    results = search(joined.snapshot(), query)
+    assert results.plan is not None
+    assert results.plan.rewrites == ()
+    assert [w.text for w in results.plan.words] == query.split()
+
+
+def test_both_readings_of_a_joined_term(joined: IndexBuilder) -> None:
+    """``vietnam`` is "Việt Nam" (a phrase, ranked first) and also the brand "Vietnam"."""
+    results = search(joined.snapshot(), "vietnam")
+    names = _names(results)
+    assert names[0] == "vietnam.txt"
+    assert "airline.txt" in names
+    assert results.every == 2  # Both articles hold every searched word, in one reading or other.
+
+
+def test_highlights_cover_both_syllables(joined: IndexBuilder, tmp_path: Path) -> None:
+    results = search(joined.snapshot(), "thanhhoa")
+    hit = results.hits[0]
+    snippet, spans = snippet_of(results, hit)
+    assert [snippet[a:b] for a, b in spans][:2] == ["Thanh Hóa", "Thanh Hóa"]
+    entry = next(f for f in scan_corpus([tmp_path / "joined"]).files if f.path == hit.path)
+    article = open_article(entry)
+    assert results.matcher is not None
+    title, passages = match_spans(article, results.matcher)
+    text = article.passages[0].text
+    assert [text[a:b] for a, b in passages[0]] == ["Thanh Hóa", "Thanh Hóa"]
+    assert title == []
+    # A joined query word highlights the one corpus word.
+    results = search(joined.snapshot(), "face book")
+    snippet, spans = snippet_of(results, results.hits[0])
+    assert {snippet[a:b] for a, b in spans} == {"Facebook"}
+
+
+def test_a_name_being_typed_is_split(joined: IndexBuilder) -> None:
+    results = search(joined.snapshot(), "thanhho")  # No trailing space: still typing.
+    # "Thành phố Hồ" (both words exact) may come first; "Thanh Hóa" (a completion) is next.
+    assert "thanhhoa.txt" in _names(results)[:2]
+    assert results.plan is not None
+    assert results.plan.words[-1].rule.prefix
+
+
+def test_no_segments_no_rewrite(joined: IndexBuilder) -> None:
+    snap = joined.snapshot()
+    plan = plan_query(
+        "thanhhoa", snap.vocab, snap.lexicon(), snap.vocab_size, [v.segment.ptr for v in snap.views]
+    )
+    assert [w.text for w in plan.words] == ["thanhhoa"]
+    assert plan.rewrites == ()
+
+
+def test_phrase_counts(joined: IndexBuilder) -> None:
+    snap = joined.snapshot()
+    segments = [v.segment for v in snap.views]
+
+    def freq(ids: list[int]) -> list[int]:
+        return [sum(s.doc_frequency(g) for s in segments) for g in ids]
+
+    import numpy as np
+
+    counter = PhraseCounter(segments, lambda ids: np.array(freq(list(ids)), dtype=np.int64))
+    ids = {t: snap.vocab.get(t) for t in ("thanh", "hoa", "ho", "chi", "minh", "nien")}
+    assert all(g is not None for g in ids.values())
+    g = {t: int(v) for t, v in ids.items() if v is not None}
+    assert counter.phrase([g["thanh"], g["hoa"]]) == 2
+    assert counter.phrase([g["hoa"], g["thanh"]]) == 0
+    assert counter.phrase([g["ho"], g["chi"], g["minh"]]) == 2
+    assert counter.phrase([g["thanh"], g["nien"]]) == 2
