@@ -138,3 +138,22 @@ def test_unwritable_cache_is_a_clear_error(
     assert main(["index", str(corpus), "--cache-dir", str(blocker), "--workers", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("tui-reader: cannot use the index folder") and "Traceback" not in err
+
+
+def test_index_and_search_default_to_the_configured_corpus(
+    tmp_path: Path, isolated_user_dirs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text(
+        "Giá xăng giảm mạnh\n\nGiá xăng giảm lần thứ ba trong tháng.\n", encoding="utf-8"
+    )
+    (isolated_user_dirs["config"] / "config.toml").write_text(
+        f'corpus = ["{news}"]\n', encoding="utf-8"
+    )
+    assert main(["index", "--workers", "0", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "1 article indexed from 1 file " in out, out
+    assert main(["search", "--workers", "0", "gia xang"]) == 0
+    out = capsys.readouterr().out
+    assert "Giá xăng giảm mạnh" in out and "Triều Tiên" not in out, out

@@ -104,6 +104,15 @@ async def test_sort_from_the_palette_and_filter_by_source(make_app: MakeApp, new
         screen.action_filter_source("")
         await pilot.pause()
         assert len(titles(pilot)) == 4
+        # Typed without tone marks, as people type: «Tuổi Trẻ».
+        await pilot.press("F")
+        await pilot.pause(0.3)
+        await pilot.press(*"tuoi tre")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.source_filter == "Tuổi Trẻ"
+        assert titles(pilot) == ["Đội tuyển thắng"]
 
 
 async def test_next_previous_and_next_unread_from_the_reading_pane(

@@ -31,7 +31,7 @@ from typing import TextIO
 from tui_reader.articles.corpus import CorpusScan, scan_corpus
 from tui_reader.articles.listing import article_entries
 from tui_reader.articles.sanitize import safe_line, safe_text
-from tui_reader.paths import cache_dir, seeds_dir
+from tui_reader.paths import cache_dir
 from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.files import IndexWriteError
 from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
@@ -65,7 +65,8 @@ def _index_parser() -> argparse.ArgumentParser:
         description="Build or refresh the search index of a corpus.",
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="article files or folders (default: the bundled sample articles)")
+                        help="article files or folders (default: your library, as for "
+                             "search and the app; the bundled samples while it is empty)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     _common(parser)
     return parser
@@ -227,7 +228,7 @@ def _run(body: object) -> int:
 def index_main(argv: list[str]) -> int:
     """``tui-reader index [PATH...]``: build or refresh the index; print what changed."""
     args = _index_parser().parse_args(argv)
-    roots: list[Path] = args.paths or [seeds_dir()]
+    roots: list[Path] = args.paths or _library_roots()  # what `search` and the app open
 
     def body() -> int:
         scan = _scan(roots)

@@ -54,9 +54,9 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Live docs per segment rewritten with words: one segment for a 30k-article
-#: corpus, and a bounded buffer (its arrays are built in memory).
-WORDS_SEGMENT_DOCS = MAX_SEGMENT_DOCS // 2
+#: Live docs per segment rewritten with words: as many as a segment holds, so
+#: a first build ends with big segments the final merge leaves alone.
+WORDS_SEGMENT_DOCS = MAX_SEGMENT_DOCS
 
 
 @dataclass(slots=True)

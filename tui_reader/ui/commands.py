@@ -298,16 +298,18 @@ class SourceProvider(Provider):
             )
 
     async def search(self, query: str) -> Hits:
+        """Sources matched like the search: ``doi song`` finds «Đời sống Plus»."""
+        from tui_reader.search.filter import FuzzyFilter
         from tui_reader.ui.words import plural
 
-        matcher = self.matcher(query)
-        for label, source, count in self._choices():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(
-                    score,
-                    highlighted(self, query, label),
-                    self._hit(label, source, count),
-                    text=label,
-                    help=plural(count, "article"),
-                )
+        choices = self._choices()
+        found = FuzzyFilter([label for label, _source, _count in choices]).filter(query)
+        for rank, match in enumerate(found):
+            label, source, count = choices[match.index]
+            yield Hit(
+                1.0 - rank / (len(found) * 2),
+                highlighted(self, query, label, match.spans),
+                self._hit(label, source, count),
+                text=label,
+                help=plural(count, "article"),
+            )

@@ -515,7 +515,9 @@ class MainScreen(WorkerFailures, Screen[None]):
         self._update_status_counts()
         if self.unread_only:
             self._show_rows()
-        self.notify(f"Marked {plural(changed, 'article')} read.", markup=False)
+        self.notify(
+            f"Marked {plural(changed, 'article')} read. Press ctrl+z to undo.", markup=False
+        )
 
     @on(ReadingPane.EndReached)
     def _end_reached(self, _message: ReadingPane.EndReached) -> None:

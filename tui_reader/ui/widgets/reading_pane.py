@@ -146,7 +146,14 @@ class ReadingPane(VerticalScroll, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "next_passage", "Next passage", show=False, id="reader.down"),
         Binding("up,k", "previous_passage", "Previous passage", show=False, id="reader.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
+        Binding(
+            "pagedown,space",
+            "page_down",
+            "Page down",
+            show=False,
+            id="reader.page_down",
+            tooltip="Page down; at the end of the article, the next unread one",
+        ),
         Binding("pageup", "page_up", "Page up", show=False, id="reader.page_up"),
         Binding("home,g", "first_passage", "Top", show=False, id="reader.top"),
         Binding("end,G", "last_passage", "Bottom", show=False, id="reader.bottom"),
