@@ -28,6 +28,7 @@ from tui_reader.articles.sanitize import outside, safe_line, safe_name, safe_tex
 from tui_reader.config import SortOrder, save_settings
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.commands import ArticleCommands, BookmarkCommands, KeyCommands
+from tui_reader.ui.contrast import legible_variables
 from tui_reader.ui.messages import SaveSettings
 from tui_reader.ui.ordering import SORT_LABELS
 from tui_reader.ui.paste import install as keep_pastes_whole
@@ -180,9 +181,26 @@ class ReaderApp(App[None]):
             markup=markup,
         )
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, with text colours too faint on their background made legible.
+
+        Some built-in themes draw footer keys or cursor text below 3:1 (textual-light,
+        solarized, gruvbox); see :mod:`tui_reader.ui.contrast`.
+        """
+        return legible_variables(super().get_css_variables())
+
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The header, sanitized: the subtitle is a folder name from outside."""
-        return super().format_title(safe_line(title), safe_line(sub_title))
+        """The header, sanitized: the subtitle is a folder name from outside.
+
+        The subtitle is muted with a theme colour, not Textual's dim (1.9:1 in some themes).
+        """
+        if not sub_title:
+            return Content(safe_line(title))
+        return Content.assemble(
+            Content(safe_line(title)),
+            (" — ", "$text-muted"),
+            Content(safe_line(sub_title)).stylize("$text-muted"),
+        )
 
     class StateOpened(Message):
         """The state store is open (posted from the database thread)."""

@@ -27,11 +27,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -44,11 +44,12 @@ from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.store.state import StateStore
 from tui_reader.ui.safe import SafeInput
 from tui_reader.ui.state import AppState, BookmarkChange, StateEvent
+from tui_reader.ui.widgets.legible_list import LegibleOptionList
 from tui_reader.ui.words import plural
 from tui_reader.ui.workers import WorkerFailures
 
 QUOTE_CHARS = 220
-MATCH_STYLE = "bold underline yellow"
+MATCH_STYLE = "bold underline $text-warning"
 PAGE = 200
 """Rows read per page of the unfiltered list."""
 FILTER_BATCH = 5000
@@ -64,31 +65,34 @@ FILTER_PAUSE = 0.12
 typed fast costs one query, not one per letter (each key cancels the one before)."""
 
 
-def _styled(text: str, spans: Spans, style: str = "") -> Text:
+def _styled(text: str, spans: Spans, style: str = "") -> Content:
     # Imported titles, quotes and notes are outside text; length is kept, so spans hold.
-    rich_text = Text(safe_line(text), style=style)
+    content = Content(safe_line(text))
+    if style:
+        content = content.stylize(style)
     for start, end in spans:
-        rich_text.stylize(MATCH_STYLE, start, end)
-    return rich_text
+        content = content.stylize(MATCH_STYLE, start, end)
+    return content
 
 
-def bookmark_row(mark: Bookmark, spans: Sequence[Spans] = ([], [], [])) -> Text:
-    """Three lines for one bookmark: title and date, the quote, the note."""
-    row = Text()
-    row.append("★ " if mark.status is BookmarkStatus.OK else "⚠ ", "bold")
-    row.append_text(_styled(mark.title or "(untitled)", list(spans[0]), "bold"))
-    row.append(f"  {safe_line(mark.created[:16].replace('T', ' '))}", "dim")
+def bookmark_row(mark: Bookmark, spans: Sequence[Spans] = ([], [], [])) -> Content:
+    """Three lines for one bookmark: title and date, the quote, the note.
+
+    Colours are theme variables; the list keeps them legible on its cursor.
+    """
+    parts: list[Content | tuple[str, str] | str] = [
+        ("★ " if mark.status is BookmarkStatus.OK else "⚠ ", "bold"),
+        _styled(mark.title or "(untitled)", list(spans[0]), "bold"),
+        (f"  {safe_line(mark.created[:16].replace('T', ' '))}", "$foreground-muted"),
+    ]
     if mark.status is BookmarkStatus.ORPHANED:
-        row.append("  orphaned: passage not found in the article", "italic yellow")
+        parts.append(("  orphaned: passage not found in the article", "italic $text-warning"))
     quote = mark.quote if len(mark.quote) <= QUOTE_CHARS else mark.quote[: QUOTE_CHARS - 1] + "…"
     quote_spans = [(a, min(b, len(quote))) for a, b in spans[1] if a < len(quote)]
-    row.append("\n  “")
-    row.append_text(_styled(quote, quote_spans, "italic"))
-    row.append("”")
+    parts += ["\n  “", _styled(quote, quote_spans, "italic"), "”"]
     if mark.note:
-        row.append("\n  ✎ ")
-        row.append_text(_styled(mark.note, list(spans[2])))
-    return row
+        parts += ["\n  ✎ ", _styled(mark.note, list(spans[2]))]
+    return Content.assemble(*parts)
 
 
 def field_spans(mark: Bookmark, spans: Spans) -> tuple[Spans, Spans, Spans]:
@@ -117,7 +121,7 @@ def _page(after: tuple[str, int] | None, size: int) -> Callable[[StateStore], li
     return lambda store: store.bookmarks_page(after, size)
 
 
-class BookmarkList(OptionList):
+class BookmarkList(LegibleOptionList):
     """The rows; ``j``/``k`` move, other printable keys go to the filter."""
 
     HELP_SECTION = "Bookmarks list"

@@ -22,6 +22,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_reader.articles.sanitize import safe_line
+from tui_reader.ui.widgets.legible_list import LegibleOptionList
 
 ALL = ""
 """The option id of "All articles" (no feed filter)."""
@@ -88,7 +89,7 @@ class FeedsScreen(ModalScreen[str | None]):
         title = f"Feeds ({len(self.rows)})" if self.rows else "Feeds"
         with Vertical(id="feeds-dialog", classes="dialog"):
             yield Static(Text(title, style="bold"), classes="dialog-title")
-            yield OptionList(*options, id="feeds-list")
+            yield LegibleOptionList(*options, id="feeds-list")
             if not self.rows:
                 yield Static(
                     "No feeds yet. Add one from a terminal: tui-reader feeds add URL", markup=False

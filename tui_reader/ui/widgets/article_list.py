@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -25,7 +26,11 @@ from textual.strip import Strip
 
 from tui_reader.articles.model import ArticleMeta
 from tui_reader.articles.sanitize import safe_line, safe_text
+from tui_reader.ui.contrast import legible
 from tui_reader.ui.ordering import meta_date, short_date
+
+PARTS = ("unread", "marker", "read", "source", "snippet", "match", "badge", "date")
+"""The parts of a row, each styled by its ``article-list--<part>`` component class."""
 
 DATE_MIN_WIDTH = 56
 """Narrower lists leave the date out of each row (the title needs the room)."""
@@ -75,6 +80,7 @@ class ArticleList(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
         "article-list--unread",
+        "article-list--marker",
         "article-list--read",
         "article-list--source",
         "article-list--snippet",
@@ -87,11 +93,15 @@ class ArticleList(ScrollView, can_focus=True):
     ArticleList {
         background: $surface;
         overflow-x: hidden;
-        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        & > .article-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
         &:focus > .article-list--cursor {
             background: $block-cursor-background; color: $block-cursor-foreground;
         }
-        & > .article-list--unread { color: $accent; text-style: bold; }
+        & > .article-list--unread { color: $text; text-style: bold; }
+        & > .article-list--marker { color: $text-accent; }
         & > .article-list--read { color: $text-muted; }
         & > .article-list--source { color: $text-muted; }
         & > .article-list--snippet { color: $text-muted; }
@@ -136,6 +146,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.picked: str | None = None
         """The key of the article the reader moved the cursor to (None: the cursor is
         where the list put it). A new set of rows keeps it selected when it is listed."""
+        self._part_cache: dict[tuple[bool, bool, str], dict[str, Style]] = {}
+        self._parts: dict[str, Style] = {}
+        """The part styles of the row being drawn (:meth:`_part_styles`)."""
         self.read_keys = read_keys
         self.bookmark_counts = bookmark_counts
 
@@ -270,9 +283,11 @@ class ArticleList(ScrollView, can_focus=True):
         index, sub = divmod(line, self.row_height)
         if index >= len(self._rows):
             return Strip.blank(width, base)
+        selected = index == self.cursor
         style = base
-        if index == self.cursor:
+        if selected:
             style = base + self.get_component_rich_style("article-list--cursor")
+        self._parts = self._part_styles(selected)
         if sub == 0:
             snippets = self._snippets
             spans = snippets[index].title_spans if snippets and index < len(snippets) else ()
@@ -283,16 +298,44 @@ class ArticleList(ScrollView, can_focus=True):
         strip = Strip(segments, cell_len(text.plain)).crop_extend(0, width, style)
         return strip.apply_style(style)
 
+    def _part_styles(self, selected: bool) -> dict[str, Style]:
+        """Each part's style on a row, its colour legible on that row's background.
+
+        The selected row is all in the cursor's colour: a part's own colour (the
+        unread accent, a muted date) can vanish on the cursor's background.
+        """
+        key = (selected, self.has_focus, self.app.theme)
+        cached = self._part_cache.get(key)
+        if cached is not None:
+            return cached
+        background = self.background_colors[1]
+        cursor: Color | None = None
+        if selected:
+            styles = self.get_component_styles("article-list--cursor")
+            background += styles.background
+            cursor = legible(styles.color, background)
+        parts: dict[str, Style] = {}
+        for part in PARTS:
+            styles = self.get_component_styles(f"article-list--{part}")
+            colour = cursor or legible(styles.color, background)
+            parts[part] = Style(color=colour.rich_color) + styles.text_style
+        self._part_cache[key] = parts
+        return parts
+
+    def notify_style_update(self) -> None:
+        self._part_cache.clear()
+        super().notify_style_update()
+
     def _style(self, component: str) -> Style:
-        """A component's own style (no background), to layer over the row's."""
-        return self.get_component_rich_style(f"article-list--{component}", partial=True)
+        """A part's style (no background) on the row being drawn, to layer over the row's."""
+        return self._parts[component]
 
     def _title_line(
         self, meta: ArticleMeta, width: int, spans: Sequence[tuple[int, int]] = ()
     ) -> Text:
         unread = meta.key not in self.read_keys
-        marker_style = self._style("unread")
-        title_style = marker_style if unread else self._style("read")
+        marker_style = self._style("marker")
+        title_style = self._style("unread") if unread else self._style("read")
         right = Text()
         count = self.bookmark_counts.get(meta.key, 0)
         if count:

@@ -1,6 +1,6 @@
 """The reading pane: one article, laid out for reading.
 
-Every block of text is built as a Rich ``Text`` from the article's strings, never
+Every block of text is built as ``Content`` (or Rich ``Text``) from the article's strings, never
 from markup, so "[bold]" in an article shows as typed. Passages are separate
 widgets so the pane can point at one (search hits, the passage cursor and
 bookmarks all refer to passage indexes).
@@ -15,6 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -91,18 +92,19 @@ def styled(
     match_style: str,
     current: Span | None,
     marks: Sequence[Mark] = (),
-) -> Text:
-    """``text`` as plain Rich text with its marks and the match spans styled.
+) -> Content:
+    """``text`` as plain content with its marks and the match spans styled.
 
-    Never parsed as markup; match styles go on top of emphasis and links.
+    Never parsed as markup; match styles (theme variables) go on top of emphasis and links.
     """
-    rich_text = Text(text)
+    content = Content(text)
     for mark in marks:
-        rich_text.stylize(MARK_STYLES.get(mark.style, ""), mark.start, mark.end)
+        if style := MARK_STYLES.get(mark.style, ""):
+            content = content.stylize(style, mark.start, mark.end)
     for start, end in spans:
         style = "reverse bold" if (start, end) == current else match_style
-        rich_text.stylize(style, start, end)
-    return rich_text
+        content = content.stylize(style, start, end)
+    return content
 
 
 def repeats_lead(article: Article) -> bool:
@@ -127,7 +129,7 @@ class PassageView(Static):
 
         view: PassageView
 
-    def __init__(self, passage: Passage, index: int, content: Text) -> None:
+    def __init__(self, passage: Passage, index: int, content: Content) -> None:
         classes = f"passage -{passage.kind.value}"
         if passage.kind is PassageKind.HEADING:
             classes += f" -h{min(6, max(2, passage.level))}"
@@ -172,7 +174,7 @@ class ReadingPane(VerticalScroll, can_focus=True):
         pane: ReadingPane
         index: int
 
-    MATCH_STYLE = "bold underline yellow"
+    MATCH_STYLE = "bold underline $text-warning"
 
     def __init__(self, *, id: str | None = None, reading_width: int = 84) -> None:
         super().__init__(id=id)
