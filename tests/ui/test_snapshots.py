@@ -38,6 +38,11 @@ def fixed_corpus(tmp_path: Path) -> Path:
 async def _quiet(pilot: Pilot[Any]) -> None:
     await settle(pilot)
     pilot.app.clear_notifications()
+    # Clearing takes down the top screen's toasts later (call_later), and never those on
+    # the screen under a dialog ("Note saved." behind the confirm dialog): remove them.
+    for screen in pilot.app.screen_stack[:-1]:
+        await screen.query("Toast").remove()
+    await _until(pilot, lambda: not any(s.query("Toast") for s in pilot.app.screen_stack))
     screen = pilot.app.main_screen  # type: ignore[attr-defined]
     if screen.search_info:
         # The measured search time differs run to run; the snapshot shows a fixed one.
