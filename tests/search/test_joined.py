@@ -28,6 +28,7 @@ FILLER = [
     ("tube.txt", "Ống nghiệm", "Phòng thí nghiệm dùng ống tube bằng thủy tinh."),
     ("tho.txt", "Thơ ca", "Bài thơ hay về mẹ, thơ tình và thơ thiếu nhi."),
     ("lia.txt", "Chia lìa", "Cảnh chia lìa, lìa xa quê. Li, a và ba người bạn."),
+    ("gai.txt", "Hoa hồng", "Hoa hồng có gai. Trời quang mây tạnh, gai góc."),
 ]
 NAMED = [
     ("thanhhoa.txt", "Tin địa phương", "Tỉnh Thanh Hóa đón du khách. Thanh Hóa có biển Sầm Sơn."),
@@ -38,6 +39,7 @@ NAMED = [
     ("airline.txt", "Hàng không", "Hãng Vietnam Airlines mở đường bay mới."),
     ("hcm.txt", "Đô thị", "Thành phố Hồ Chí Minh mưa lớn, đường phố Hồ Chí Minh ngập."),
     ("nghean.txt", "Miền Trung", "Tỉnh Nghệ An mưa to. Nghệ An và Hà Tĩnh ngập."),
+    ("ngai.txt", "Quảng Ngãi", "Tỉnh Quảng Ngãi đón khách. Biển Quảng Ngãi đẹp."),
 ]
 
 
@@ -61,6 +63,9 @@ def joined(tmp_path: Path, build: Build) -> IndexBuilder:
         ("nghean ", "nghean.txt", ("nghean", "nghe an")),  # "ea" is no Vietnamese vowel.
         ("thanhhoaa", "thanhhoa.txt", ("thanhhoaa", "thanh hoaa")),  # A typo in a part.
         ("ngoctrin", "trinh.txt", ("ngoctrin", "ngoc trin")),
+        ("veitnam ", "vietnam.txt", ("veitnam", "veit nam")),  # A typo in a word of its own.
+        ("quanggai ", "ngai.txt", ("quanggai", "quang gai")),  # "gai" is a word, "ngai" meant.
+        ("nghaen ", "nghean.txt", ("nghaen", "ngha en")),  # Two letters swapped across the cut.
         ("face book", "facebook.txt", ("face book", "facebook")),
         ("you tube", "youtube.txt", ("you tube", "youtube")),
     ],
@@ -145,3 +150,9 @@ def test_phrase_counts(joined: IndexBuilder) -> None:
     assert counter.phrase([g["hoa"], g["thanh"]]) == 0
     assert counter.phrase([g["ho"], g["chi"], g["minh"]]) == 2
     assert counter.phrase([g["thanh"], g["nien"]]) == 2
+
+
+def test_a_corrected_part_is_highlighted(joined: IndexBuilder) -> None:
+    results = search(joined.snapshot(), "ngoctrin ")
+    snippet, spans = snippet_of(results, results.hits[0])
+    assert [snippet[a:b] for a, b in spans] == ["Ngọc Trinh", "Ngọc Trinh"]

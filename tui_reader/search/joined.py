@@ -62,7 +62,8 @@ SYLLABLE_RE = re.compile(
     r"(?:ch|ng|nh|[cmnpt])?"
 )
 MAX_COUNTS = 8  # Phrase counts per word, at most.
-FIX_NEIGHBOURS = 3  # Corrections tried per part (most frequent first).
+MAX_SLOTS = 12  # Parts whose corrections are counted, per word, at most.
+FIX_NEIGHBOURS = 3  # Completions tried for a part being typed (most frequent first).
 SAMPLE = 16_384  # Occurrences of the rarest syllable read per phrase; more are extrapolated.
 MIN_SAMPLE = 512
 
@@ -78,6 +79,7 @@ class Part:
     prefix: bool
     typed: int
     extra: tuple[tuple[int, float], ...] = ()
+    span: int = 1  # Typed words it stands for (2: a pair typed split, ``face book``).
 
 
 class PhraseCounter:
@@ -145,6 +147,45 @@ class PhraseCounter:
                 self._shared.clear()
             self._shared[key] = (count, -(-total // step))
         return count
+
+    def slot(
+        self, fixed: Sequence[tuple[int, int]], slot: int, candidates: Sequence[int]
+    ) -> dict[int, int]:
+        """Occurrences of the phrase ``fixed`` (``(offset, term)`` pairs) with each of
+        ``candidates`` at offset ``slot``: every correction of one part counted at once."""
+        ids = np.unique(np.asarray(candidates, dtype=np.int64))
+        total = np.zeros(len(ids), dtype=np.int64)
+        for seg in self._segments:
+            total += _slot_in(seg, tuple(fixed), slot, ids)
+        return dict(zip(ids.tolist(), total.tolist(), strict=True))
+
+
+def _slot_in(
+    seg: Segment, fixed: tuple[tuple[int, int], ...], slot: int, candidates: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """How often each candidate fills ``slot`` of the phrase whose other terms are ``fixed``
+    (``(offset, term id)`` pairs), in one segment: one pass over the rarest fixed term
+    (every n-th occurrence beyond :data:`SAMPLE`)."""
+    lead_at, lead_id = min(fixed, key=lambda f: len(seg.postings(f[1])))
+    keys = seg.postings(lead_id)
+    out = np.zeros(len(candidates), dtype=np.int64)
+    if len(keys) == 0:
+        return out
+    step = max(1, -(-len(keys) // SAMPLE))  # Ceiling division: every step-th occurrence.
+    keys = keys[::step]
+    docs = (keys >> 16).astype(np.int64)
+    origin = seg.dstart[docs] + (keys & 0xFFFF).astype(np.int64) - lead_at
+    mask = np.uint32(ID_MASK)
+    ok = np.ones(len(keys), dtype=bool)
+    for at, gid in fixed:
+        if (at, gid) != (lead_at, lead_id):
+            ok &= (seg.fwd[origin + at] & mask) == gid
+    found = (seg.fwd[origin[ok] + slot] & mask).astype(np.int64)
+    where = np.searchsorted(candidates, found)
+    where[where >= len(candidates)] = 0
+    hit = candidates[where] == found
+    np.add.at(out, where[hit], step)
+    return out
 
 
 def _phrase_in(seg: Segment, gids: tuple[int, ...], lead_id: int, step: int) -> float:
@@ -241,38 +282,64 @@ def _exact_splits(
     return splits
 
 
-def _typo_splits(
-    pieces: _Pieces, lexicon: Lexicon, size: int, counter: PhraseCounter
-) -> list[_Split]:
-    """Two- and three-part splits where one part (3+ letters) is read as a word one edit
-    away: the part that is no good piece if there is one (``veitnam``: "veit"), else any
-    (``quanggai``: "gai" for "ngai")."""
+def _typo_split(
+    pieces: _Pieces, lexicon: Lexicon, size: int, counter: PhraseCounter, beat: float
+) -> _Split | None:
+    """The best split where one part is read as a term one edit away, if it scores above
+    ``beat`` (at :data:`TYPO_DISCOUNT` of its phrase count).
+
+    Two parts: either may be corrected (``veitnam``: "veit"; ``quanggai``: "gai" for
+    "ngai"). Three parts: only a part that is no good piece. All corrections of a part
+    are counted in one pass over the rarest other part (:meth:`PhraseCounter.slot`).
+    """
     word = pieces.word
     n = len(word)
-    splits = []
+    jobs: list[tuple[float, list[tuple[int, int]], int]] = []
     for parts in (2, 3) if n >= 7 else (2,):
         for points in itertools.combinations(range(2, n - 1), parts - 1):
             cut = list(itertools.pairwise((0, *points, n)))
             if any(b - a > MAX_PART for a, b in cut):
                 continue
             bad = [k for k, span in enumerate(cut) if span not in pieces.ok]
-            if len(bad) > 1:
+            if len(bad) > 1 or (parts == 3 and not bad):
                 continue
-            texts = tuple(word[a:b] for a, b in cut)
             for k in bad or range(parts):
-                if len(texts[k]) < 3:
+                if cut[k][1] - cut[k][0] < (2 if bad else 3):
                     continue
-                near = [
-                    g
-                    for g, d in lexicon.neighbours(texts[k], 1)
-                    if d == 1 and g < size and _good_piece(lexicon.terms[g])
-                ]
-                if not near:
-                    continue
-                best = sorted(zip(counter.terms(near), near, strict=True), reverse=True)
-                for _, gid in best[:FIX_NEIGHBOURS]:
-                    ids = tuple(gid if i == k else pieces.ok[span] for i, span in enumerate(cut))
-                    splits.append(_Split(texts, ids, k))
+                others = [pieces.ok[span] for i, span in enumerate(cut) if i != k]
+                jobs.append((float(min(counter.terms(others))), cut, k))
+    jobs.sort(key=lambda job: -job[0])
+    best: tuple[_Split | None, float] = (None, beat)
+    for counted, (bound, cut, k) in enumerate(jobs):
+        if TYPO_DISCOUNT * bound <= best[1] or counted >= MAX_SLOTS:
+            break
+        a, b = cut[k]
+        near = [
+            g
+            for g, d in lexicon.neighbours(word[a:b], 1)
+            if d == 1 and g < size and _good_piece(lexicon.terms[g])
+        ]
+        if not near:
+            continue
+        fixed = [(i, pieces.ok[span]) for i, span in enumerate(cut) if i != k]
+        counts = counter.slot(fixed, k, near)
+        gid, count = max(counts.items(), key=lambda item: (item[1], -item[0]))
+        if count >= MIN_PHRASE and TYPO_DISCOUNT * count > best[1]:
+            ids = tuple(gid if i == k else pieces.ok[span] for i, span in enumerate(cut))
+            best = (_Split(tuple(word[x:y] for x, y in cut), ids, k), TYPO_DISCOUNT * count)
+    return best[0]
+
+
+def _swap_splits(word: str, vocab: Vocabulary, size: int) -> list[_Split]:
+    """Two-part splits of ``word`` with two letters across the cut swapped back
+    (``nghaen``: "nghe an"), the one typo no single part holds."""
+    splits = []
+    for i in range(1, len(word) - 2):
+        fixed = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        head, tail = fixed[: i + 1], fixed[i + 1 :]
+        a, b = _syllable(vocab, head, size), _syllable(vocab, tail, size)
+        if a is not None and b is not None and _good_piece(head) and _good_piece(tail):
+            splits.append(_Split((word[: i + 1], word[i + 1 :]), (a, b), 0))
     return splits
 
 
@@ -337,11 +404,13 @@ def _split_word(
         if near:
             beat = max(beat, TYPO_DISCOUNT * float(max(counter.terms(near))))
     pieces = _Pieces(word, vocab, size)
-    split, score = _best_split(_exact_splits(pieces, prefix, lexicon, size, counter), counter, beat)
+    exact = _exact_splits(pieces, prefix, lexicon, size, counter)
+    split, score = _best_split(exact, counter, beat)
     if len(word) >= 5 and own is None and score < EXACT_ENOUGH:
         # One part may hold a typo (``quanggai``); it must beat the exact splits too.
-        typos = _typo_splits(pieces, lexicon, size, counter)
-        fixed, _ = _best_split(typos, counter, max(beat, score))
+        fixed = _typo_split(pieces, lexicon, size, counter, max(beat, score))
+        if fixed is None:
+            fixed, _ = _best_split(_swap_splits(word, vocab, size), counter, max(beat, score))
         if fixed is not None:
             split = fixed
     return split
@@ -385,7 +454,7 @@ def rewrite(
         if i < last:
             joined = _join_pair(word, words[i + 1], vocab, size, counter)
             if joined is not None:
-                out.append(Part(word + words[i + 1], typing and i + 1 == last, i))
+                out.append(Part(word + words[i + 1], typing and i + 1 == last, i, span=2))
                 i += 2
                 continue
         split = _split_word(word, prefix, vocab, lexicon, size, counter)
@@ -396,7 +465,7 @@ def rewrite(
             both = ((own, JOINED_QUALITY),) if own is not None else ()
             for k, piece in enumerate(split.parts):
                 extra = both
-                if split.fixed == k:
+                if split.fixed is not None and _syllable(vocab, piece, size) != split.ids[k]:
                     extra = ((split.ids[k], FIXED_QUALITY), *both)
                 out.append(Part(piece, prefix and k == len(split.parts) - 1, i, extra))
         i += 1

@@ -211,13 +211,12 @@ def plan_query(
 
 def _rewrites(typed: list[str], parts: list[Part]) -> tuple[tuple[str, str], ...]:
     """``(typed, searched)`` for every typed word (or pair) searched differently."""
-    searched: dict[int, list[str]] = {}
+    searched: dict[int, tuple[int, list[str]]] = {}
     for part in parts:
-        searched.setdefault(part.typed, []).append(part.text)
-    starts = sorted(searched)
+        searched.setdefault(part.typed, (part.span, []))[1].append(part.text)
     out = []
-    for i, nxt in zip(starts, [*starts[1:], len(typed)], strict=True):
-        was, now = " ".join(typed[i:nxt]), " ".join(searched[i])
+    for i, (span, texts) in sorted(searched.items()):
+        was, now = " ".join(typed[i : i + span]), " ".join(texts)
         if was != now:
             out.append((was, now))
     return tuple(out)
