@@ -154,3 +154,36 @@ async def test_the_filter_works_without_the_full_text_index(
         await settle(pilot)
         assert [m.note for m in marks.shown] == ["đọc kỹ"]
         assert marks._terms is None  # the scan ran, not the index
+
+
+async def test_long_lists_are_built_a_page_at_a_time(make_app: MakeApp) -> None:
+    """Rows cost the UI thread time to build: 50 at a time, more as the cursor nears the end."""
+    from tui_reader.store.bookmarks import NewBookmark
+    from tui_reader.ui.screens.bookmarks import PAGE
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for n in range(130):
+            quote = f"Hà Nội mùa thu, lần thứ {n}"
+            new = NewBookmark(f"k{n}", Path(f"/c/{n}.txt"), f"Bài {n}", 0, quote, 0, len(quote))
+            app.store.call(lambda s, new=new: s.add_bookmark(new))
+        await pilot.press("B")
+        await settle(pilot)
+        marks = pilot.app.screen
+        assert isinstance(marks, BookmarksScreen)
+        assert len(marks.shown) == PAGE
+        await pilot.press("down", "G")  # to the end of what is listed: the next page comes
+        await settle(pilot)
+        assert len(marks.shown) == 2 * PAGE
+        await pilot.press(*"ha noi")
+        await settle(pilot)
+        assert marks.filter_input.value == "ha noi"  # typed in the list: every letter kept
+        assert len(marks.shown) == PAGE
+        status = str(marks.query_one("#bookmark-status").render())
+        assert status.startswith("130 matches for “ha noi”")
+        for listed in (2 * PAGE, 130):
+            await pilot.press("down", "G")
+            await settle(pilot)
+            assert len(marks.shown) == listed
+        assert len({m.uid for m in marks.shown}) == 130

@@ -50,8 +50,10 @@ from tui_reader.ui.workers import WorkerFailures
 
 QUOTE_CHARS = 220
 MATCH_STYLE = "bold underline $text-warning"
-PAGE = 200
-"""Rows read per page of the unfiltered list."""
+PAGE = 50
+"""Rows read (or, filtered, put in the list) at a time. Building a row list costs the UI
+thread time per row (about 3 ms a row on a loaded machine), and 50 fill several screens;
+more are added as the cursor nears the end."""
 FILTER_BATCH = 5000
 """Rows the filter reads and matches at a time."""
 SHOWN_MATCHES = 500
@@ -221,11 +223,19 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         self._terms_stale = False
         self._terms_loading = False
         self._capped = False
+        self._more: list[tuple[float, int, Bookmark, Spans]] = []
+        """Filter matches ranked but not in the list yet (added as the cursor nears them)."""
+        self._listed = 0
+        """How many filter matches are ranked for the list (shown and still to add)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        # Not selected on focus: type-to-filter moves the focus here with the first letter,
+        # and a selection would let the second letter replace it.
         yield SafeInput(
-            placeholder="Type to filter bookmarks: title, passage or note", id="bookmark-filter"
+            placeholder="Type to filter bookmarks: title, passage or note",
+            id="bookmark-filter",
+            select_on_focus=False,
         )
         yield BookmarkList(id="bookmark-list")
         yield Static("Loading bookmarks…", id="bookmark-status", markup=False)
@@ -257,6 +267,8 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         """Read the bookmarks again from the top for the current filter."""
         self.filter_query = self.filter_input.value.strip()
         self.shown = []
+        self._more = []
+        self._listed = 0
         self.complete = False
         self.option_list.clear_options()
         self._checked = self._matches = 0
@@ -412,7 +424,9 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         keep = self._highlighted_uid()
         self.shown = []
         self.option_list.clear_options()
-        self._append([item[2] for item in ranked], [item[3] for item in ranked])
+        first, self._more = ranked[:PAGE], ranked[PAGE:]
+        self._listed = len(ranked)
+        self._append([item[2] for item in first], [item[3] for item in first])
         self._restore_highlight(keep)
         self._checked, self._matches = checked, matched
         self.complete = done
@@ -452,8 +466,8 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
             scanned = "" if self.complete else f" (filtering… {self._checked:,} checked)"
             listed = "the best of the newest" if self._has_index else "the best"
             more = (
-                f"; {listed} {len(self.shown):,} are listed"
-                if self._matches > len(self.shown)
+                f"; {listed} {self._listed:,} are listed"
+                if self._matches > self._listed
                 else ""
             )
             matches = plural(self._matches, "match", "matches")
@@ -469,9 +483,13 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
     @on(OptionList.OptionHighlighted, "#bookmark-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Load the next page when the cursor nears the end of what is loaded."""
-        if self.filter_query or self.complete or self.loading or not self.shown:
+        if not self.shown or event.option_index < len(self.shown) - 20:
             return
-        if event.option_index >= len(self.shown) - 20:
+        if self.filter_query:  # the matches are in memory: list the next ones
+            batch, self._more = self._more[:PAGE], self._more[PAGE:]
+            self._append([item[2] for item in batch], [item[3] for item in batch])
+            return
+        if not (self.complete or self.loading):
             self.loading = True
             last = self.shown[-1]
             self._load_page((last.created, last.id))
@@ -498,6 +516,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         index = next((i for i, m in enumerate(self.shown) if m.uid == uid), None)
         if index is None:
             return
+        self._more = [item for item in self._more if item[2].uid != uid]
         mark = self.shown.pop(index)
         # Separators are not options: the row's option index is its index in `shown`.
         self.option_list.remove_option(uid)
@@ -506,6 +525,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
             self.orphaned = max(0, self.orphaned - 1)
         if self.filter_query:
             self._matches = max(0, self._matches - 1)
+            self._listed = max(0, self._listed - 1)
         if self.shown:
             self.option_list.highlighted = min(index, len(self.shown) - 1)
         self._update_status()
@@ -516,6 +536,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         """Type-to-filter from the list: focus the box and add the character."""
         box = self.filter_input
         box.focus()
+        box.cursor_position = len(box.value)  # typed after what is there
         box.insert_text_at_cursor(character)
 
     @on(Input.Changed, "#bookmark-filter")
