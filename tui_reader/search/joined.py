@@ -42,6 +42,9 @@ __all__ = ["FIXED_QUALITY", "JOINED_QUALITY", "Part", "PhraseCounter", "is_sylla
 
 #: Quality of the joined term (``vietnam``) as a match for each of its parts.
 JOINED_QUALITY = 0.85
+#: Quality of a whole-word typo neighbour (``maydan`` for ``madyan``) as a match for each part.
+TYPO_QUALITY = 0.6
+MAX_TYPO_READINGS = 4
 #: Quality of a part's corrected syllable (``trinh`` for the ``trin`` of ``ngoctrin``).
 FIXED_QUALITY = 0.7
 #: A reading must be this many times more frequent than the other to win.
@@ -398,11 +401,10 @@ def _split_word(
     alone = float(counter.terms([own])[0]) if own is not None else 0.0
     alone += COMPLETION_WEIGHT * float(sum(counter.terms(completions)))
     beat = RATIO * alone
-    if len(word) >= 5:
-        edits = 2 if len(word) >= 9 else 1
-        near = [g for g, _ in lexicon.neighbours(word, edits) if g < size and g != own]
-        if near:
-            beat = max(beat, TYPO_DISCOUNT * float(max(counter.terms(near))))
+    edits = 2 if len(word) >= 9 else 1  # Four letters have typo neighbours too (``douc``).
+    near = [g for g, _ in lexicon.neighbours(word, edits) if g < size and g != own]
+    if near:
+        beat = max(beat, TYPO_DISCOUNT * float(max(counter.terms(near))))
     pieces = _Pieces(word, vocab, size)
     exact = _exact_splits(pieces, prefix, lexicon, size, counter)
     split, score = _best_split(exact, counter, beat)
@@ -422,6 +424,8 @@ def _join_pair(
     """The term ``first + second`` when it is clearly what the two words mean."""
     if not (first.isalpha() and second.isalpha()) or min(len(first), len(second)) < 2:
         return None
+    if not all(any(c in "aeiouy" for c in w) for w in (first, second)):
+        return None  # Abbreviations (``tt vh``) are typed apart on purpose.
     if is_syllable(first + second):
         return None  # Two syllables typed are not one (``li a`` is not "lìa"): joins are foreign.
     joined = _syllable(vocab, first + second, size)
@@ -462,7 +466,13 @@ def rewrite(
             out.append(Part(word, prefix, i))
         else:
             own = _syllable(vocab, word, size)
-            both = ((own, JOINED_QUALITY),) if own is not None else ()
+            both: tuple[tuple[int, float], ...] = ((own, JOINED_QUALITY),) if own else ()
+            if own is None:
+                # The typo reading of the whole word (``madyan`` for "maydan") stays too.
+                edits = 2 if len(word) >= 9 else 1
+                near = [g for g, _ in lexicon.neighbours(word, edits) if g < size]
+                ranked = sorted(zip(counter.terms(near), near, strict=True), reverse=True)
+                both = tuple((g, TYPO_QUALITY) for _, g in ranked[:MAX_TYPO_READINGS])
             for k, piece in enumerate(split.parts):
                 extra = both
                 if split.fixed is not None and _syllable(vocab, piece, size) != split.ids[k]:
