@@ -292,8 +292,8 @@ def search(
         if len(s.docs) == 0:
             continue
         seg = s.view.segment
-        ranked = rank_docs(seg, plan, ctx.tables, ctx.edits, ctx.idf, ctx.avg_len, s.docs)
-        for i in np.argsort(-ranked.value, kind="stable")[:limit].tolist():
+        ranked = rank_docs(seg, plan, ctx.tables, ctx.edits, ctx.idf, ctx.avg_len, s.docs, limit)
+        for i in ranked.order:
             if ranked.keys[i].words == 0:
                 break  # Only weak typo neighbours nothing holds in place: not a match.
             doc = int(s.docs[i])

@@ -97,7 +97,8 @@ class Ranked:
     docs: I64
     value: F64  # Packed sort value, larger first.
     keys: list[RankKey]
-    passage: list[int | None]
+    order: list[int]  # Indexes into ``docs`` of the best ``top``, best first.
+    passage: dict[int, int | None]  # For those: the passage each opens at.
 
 
 class _Matches:
@@ -214,10 +215,11 @@ def rank_docs(
     idf: Sequence[float],
     avg_len: float,
     docs: I64,
+    top: int,
 ) -> Ranked:
-    """Rank ``docs`` of ``seg`` by the rules; also pick the passage each opens at."""
+    """Rank ``docs`` of ``seg`` by the rules; pick the passage the best ``top`` open at."""
     if len(docs) == 0:
-        return Ranked(docs, np.zeros(0), [], [])
+        return Ranked(docs, np.zeros(0), [], [], {})
     m = _Matches(seg, tables, edit_tables, docs)
     n = m.n
     words = m.matched.sum(axis=0).astype(np.int64)
@@ -255,8 +257,9 @@ def rank_docs(
             strict=True,
         )
     ]
-    passages = _passages(seg, m, docs, in_title)
-    return Ranked(docs, value, keys, passages)
+    order = np.argsort(-value, kind="stable")[:top].tolist()
+    passages = _passages(seg, m, docs, in_title, order)
+    return Ranked(docs, value, keys, order, passages)
 
 
 def _compounds_held(m: _Matches, plan: QueryPlan) -> I64:
@@ -286,16 +289,19 @@ def _bm25(m: _Matches, idf: Sequence[float], avg_len: float) -> F64:
     return score
 
 
-def _passages(seg: Segment, m: _Matches, docs: I64, in_title: Bools) -> list[int | None]:
+def _passages(
+    seg: Segment, m: _Matches, docs: I64, in_title: Bools, which: list[int]
+) -> dict[int, int | None]:
     """The body passage holding the most distinct counted words (first on ties), or None."""
-    out: list[int | None] = []
+    out: dict[int, int | None] = {}
     any_counted = m.counted.any(axis=0) & ~in_title
-    for i, doc in enumerate(docs.tolist()):
+    for i in which:
+        doc = int(docs[i])
         lo = int(m.base[i])
         hi = lo + int(m.lens[i])
         body = np.flatnonzero(any_counted[lo:hi])
         if len(body) == 0:
-            out.append(None)
+            out[i] = None
             continue
         starts = np.asarray(seg.pstart[int(seg.pptr[doc]) : int(seg.pptr[doc + 1])], np.int64)
         pid = np.searchsorted(starts, body, side="right") - 1
@@ -305,7 +311,7 @@ def _passages(seg: Segment, m: _Matches, docs: I64, in_title: Bools) -> list[int
             count = int(m.counted[:, tokens].any(axis=1).sum())
             if count > best_count:
                 best, best_count = p, count
-        out.append(best)
+        out[i] = best
     return out
 
 
