@@ -57,7 +57,7 @@ from rapidfuzz.distance import OSA
 from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
 from tui_reader.search.query import PREFIX, QueryPlan, plan_query
-from tui_reader.search.rules import RankKey, hit_matcher, rank_docs
+from tui_reader.search.rules import RankKey, correctable, hit_matcher, prepare, rank_docs
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
@@ -123,7 +123,9 @@ class _Snippets:
             done = self._matchers.get(key)
         if done is not None:
             return done
-        made = hit_matcher(source.segment, ctx.plan, ctx.tables, ctx.edits, vocab, source.doc)
+        made = hit_matcher(
+            source.segment, ctx.plan, ctx.tables, ctx.edits, ctx.fixable, vocab, source.doc
+        )
         with self._lock:
             self._matchers[key] = made
         return made
@@ -288,11 +290,12 @@ def search(
     matcher = matcher_for(plan, snapshot.vocab)
     snippets = _Snippets(matcher, ctx, snapshot.vocab)
     hits: list[SearchHit] = []
-    for s in lists:
-        if len(s.docs) == 0:
-            continue
+    lists = [s for s in lists if len(s.docs)]
+    found = [prepare(s.view.segment, ctx.tables, ctx.edits, s.docs) for s in lists]
+    ctx.fixable = correctable(ctx.n, [m.typed_in_place() for m in found])
+    for s, m in zip(lists, found, strict=True):
         seg = s.view.segment
-        ranked = rank_docs(seg, plan, ctx.tables, ctx.edits, ctx.idf, ctx.avg_len, s.docs, limit)
+        ranked = rank_docs(seg, plan, m, ctx.fixable, ctx.idf, ctx.avg_len, s.docs, limit)
         for i in ranked.order:
             if ranked.keys[i].words == 0:
                 break  # Only weak typo neighbours nothing holds in place: not a match.
@@ -393,6 +396,7 @@ class _Context:
             extra = word.ids[word.quality < PREFIX - 1e-4].tolist()
             self.count_ids.append(tuple(sorted(set(word.anchor_ids) | set(extra))))
         self.units = _every_units(plan)
+        self.fixable = [True] * n  # Set once the shortlist is known (rules.correctable).
         misses = 1 if n <= 5 else 2 if n <= 9 else 3
         unmatched = sum(1 for w in plan.words if len(w.ids) == 0)
         order = sorted((w.cost, j) for j, w in enumerate(plan.words) if w.anchor_ids)

@@ -51,7 +51,16 @@ from tui_reader.search.query import PREFIX, MatchRule, QueryPlan
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
-__all__ = ["MATCH_MIN", "HitMatcher", "RankKey", "Ranked", "hit_matcher", "rank_docs"]
+__all__ = [
+    "MATCH_MIN",
+    "HitMatcher",
+    "RankKey",
+    "Ranked",
+    "correctable",
+    "hit_matcher",
+    "prepare",
+    "rank_docs",
+]
 
 MATCH_MIN = 0.5  # A typo neighbour at least this good counts without a neighbour holding it.
 MAX_PAIR = 8  # Proximity cost of a pair of query words far apart (or one missing).
@@ -71,6 +80,8 @@ class RankKey:
 
     words: int
     typos: int
+    gap: int
+    phrase: int
     proximity: int
     attribute: int
     exactness: int
@@ -82,6 +93,8 @@ class RankKey:
             _pack(
                 np.array([self.words]),
                 np.array([self.typos]),
+                np.array([self.gap]),
+                np.array([self.phrase]),
                 np.array([self.proximity]),
                 np.array([self.attribute]),
                 np.array([self.exactness]),
@@ -127,15 +140,40 @@ class _Matches:
             np.take(table, tokens, out=q[j])
         self.q = q
         strong = q >= MATCH_MIN
-        before = np.zeros_like(strong)  # before[j, i]: word j strongly at token i - 1.
-        before[:, 1:] = strong[:, :-1]
-        after = np.zeros_like(strong)  # after[j, i]: word j strongly at token i + 1.
-        after[:, :-1] = strong[:, 1:]
+        typed = q >= PREFIX - _EPS  # As typed (or as the prefix being typed).
+        self.typed = typed
+        before = np.zeros_like(strong)  # before[j, i]: word j as typed at token i - 1.
+        before[:, 1:] = typed[:, :-1]
+        after = np.zeros_like(strong)  # after[j, i]: word j as typed at token i + 1.
+        after[:, :-1] = typed[:, 1:]
         held = np.zeros_like(strong)  # Held in place by a neighbouring query word.
         if n > 1:
             held[1:] |= before[:-1]
             held[:-1] |= after[1:]
         held &= q > 0
+        self.strong = strong
+        self.held = held
+        self.edit_tables = edit_tables
+
+    def typed_in_place(self) -> Bools:
+        """Per query word: held somewhere here as typed, between its query neighbours as typed."""
+        typed, n = self.typed, self.n
+        out = np.zeros(n, dtype=bool)
+        for j in range(n):
+            here = typed[j].copy()
+            if j > 0:
+                here[1:] &= typed[j - 1, :-1]
+                here[0] = False
+            if j < n - 1:
+                here[:-1] &= typed[j + 1, 1:]
+                here[-1] = False
+            out[j] = bool(here.any())
+        return out
+
+    def resolve(self, correctable: Sequence[bool]) -> None:
+        """Decide what counts, with held-in-place corrections only for ``correctable`` words."""
+        n, q, strong, tokens = self.n, self.q, self.strong, self.tokens
+        held = self.held & np.asarray(correctable, dtype=bool)[:, None]
         self.held = held
         good = (q >= PREFIX - _EPS) | held
         counted = np.empty_like(strong)
@@ -157,7 +195,7 @@ class _Matches:
             corrected[j] = has_good & ~at_prefix
             at_best = ok & (np.abs(q[j] - best_ok[self.owner]) < _EPS)
             fewest = np.full(self.k, 255, dtype=np.int64)
-            np.minimum.at(fewest, self.owner[at_best], edit_tables[j][tokens[at_best]])
+            np.minimum.at(fewest, self.owner[at_best], self.edit_tables[j][tokens[at_best]])
             edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
         self.counted = counted
         self.matched = matched
@@ -166,10 +204,21 @@ class _Matches:
         self.exact = exact
 
 
-def _pack(words: I64, typos: I64, prox: I64, attr: I64, exactness: I64, bm25: F64) -> F64:
+def _pack(
+    words: I64,
+    typos: I64,
+    gap: I64,
+    phrase: I64,
+    prox: I64,
+    attr: I64,
+    exactness: I64,
+    bm25: F64,
+) -> F64:
     value = words.astype(np.float64)
     for part, bits, lower_first in (
-        (typos, 7, True),
+        (typos, 6, True),
+        (gap, 7, True),
+        (phrase, 5, False),
         (prox, 9, True),
         (attr, 10, False),
         (exactness, 10, False),
@@ -179,6 +228,59 @@ def _pack(words: I64, typos: I64, prox: I64, attr: I64, exactness: I64, bm25: F6
         value = value * (1 << bits) + (top - clipped if lower_first else clipped)
     squashed = np.floor(bm25 / (bm25 + BM25_HALF) * 4095.0)
     return value * 4096.0 + squashed
+
+
+def _window_gaps(m: _Matches, words: I64) -> I64:
+    """Per doc, tokens between the matched words in the tightest window holding them all.
+
+    Any order (rule 3's first part): ``0`` when they are contiguous. Around each
+    occurrence of the (two) rarest words, the nearest occurrence of every other
+    word; at most twice the true tightest window, and exact in the usual cases.
+    """
+    where = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    big = np.int64(1 << 30)
+    best = np.full(m.k, big, dtype=np.int64)
+    present = [j for j in range(m.n) if len(where[j])]
+    for a in sorted(present, key=lambda j: len(where[j]))[:2]:
+        p = where[a]
+        own = m.owner[p]
+        lo, hi = p.copy(), p.copy()
+        for j in present:
+            if j == a:
+                continue
+            q = where[j]
+            idx = np.searchsorted(q, p)
+            after = q[np.minimum(idx, len(q) - 1)]
+            before = q[np.maximum(idx - 1, 0)]
+            ok_after = (idx < len(q)) & (m.owner[after] == own)
+            ok_before = (idx > 0) & (m.owner[before] == own)
+            d_after = np.where(ok_after, after - p, big)
+            d_before = np.where(ok_before, p - before, big)
+            chosen = np.where(d_after <= d_before, after, before)
+            valid = ok_after | ok_before
+            lo = np.where(valid, np.minimum(lo, chosen), lo)
+            hi = np.where(valid, np.maximum(hi, chosen), hi)
+        np.minimum.at(best, own, hi - lo + 1)
+    return np.where(best < big, np.maximum(best - words, 0), 127)
+
+
+def _phrase_words(m: _Matches) -> I64:
+    """Per doc, the most query words found in one in-order alignment (holes allowed).
+
+    Pairs close together can come from three different sentences; the phrase
+    is one place holding the words at their offsets (rule 3's first part).
+    """
+    width = int(m.lens.max()) + 2 * m.n + 2
+    keys = []
+    for j in range(m.n):
+        where = np.flatnonzero(m.counted[j])
+        keys.append(m.owner[where] * width + (m.local[where] - j + m.n))
+    every = np.concatenate(keys)
+    best = np.zeros(m.k, dtype=np.int64)
+    if len(every):
+        starts, counts = np.unique(every, return_counts=True)
+        np.maximum.at(best, starts // width, counts)
+    return best
 
 
 def _pair_costs(m: _Matches) -> I64:
@@ -207,11 +309,30 @@ def _pair_costs(m: _Matches) -> I64:
     return total
 
 
+def prepare(seg: Segment, tables: Sequence[F32], edit_tables: Sequence[U8], docs: I64) -> _Matches:
+    """The query words' matches in ``docs`` of ``seg`` (see :func:`correctable`)."""
+    return _Matches(seg, tables, edit_tables, docs)
+
+
+def correctable(n: int, found: Sequence[Bools]) -> list[bool]:
+    """Which query words a phrase holding them in place may correct.
+
+    Not a word the shortlist holds as typed between its query neighbours as
+    typed: ``khong qua can`` is «không qua cần», so «không quân Canada» is no
+    correction of it; ``found`` are :meth:`_Matches.typed_in_place` of every
+    shortlisted segment.
+    """
+    seen = np.zeros(n, dtype=bool)
+    for f in found:
+        seen |= f
+    return [not bool(x) for x in seen]
+
+
 def rank_docs(
     seg: Segment,
     plan: QueryPlan,
-    tables: Sequence[F32],
-    edit_tables: Sequence[U8],
+    m: _Matches,
+    fixable: Sequence[bool],
     idf: Sequence[float],
     avg_len: float,
     docs: I64,
@@ -220,11 +341,13 @@ def rank_docs(
     """Rank ``docs`` of ``seg`` by the rules; pick the passage the best ``top`` open at."""
     if len(docs) == 0:
         return Ranked(docs, np.zeros(0), [], [], {})
-    m = _Matches(seg, tables, edit_tables, docs)
+    m.resolve(fixable)
     n = m.n
     words = m.matched.sum(axis=0).astype(np.int64)
     typos = np.where(m.matched & ~m.corrected, m.edits, 0).sum(axis=0).astype(np.int64)
     prox = _pair_costs(m) if n > 1 else np.zeros(m.k, dtype=np.int64)
+    phrase = _phrase_words(m) if n > 1 else words
+    gap = _window_gaps(m, words) if n > 1 else np.zeros(m.k, dtype=np.int64)
     tlen = seg.tlen[docs].astype(np.int64)
     pptr = np.asarray(seg.pptr, dtype=np.int64)
     lead_end = np.where(
@@ -244,12 +367,14 @@ def rank_docs(
     compounds = _compounds_held(m, plan)
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
-    value = _pack(words, typos, prox, attr, exactness, bm25)
+    value = _pack(words, typos, gap, phrase, prox, attr, exactness, bm25)
     keys = [
-        RankKey(int(w), int(t), int(p), int(a), int(e), float(b))
-        for w, t, p, a, e, b in zip(
+        RankKey(int(w), int(t), int(g), int(f), int(p), int(a), int(e), float(b))
+        for w, t, g, f, p, a, e, b in zip(
             words.tolist(),
             typos.tolist(),
+            gap.tolist(),
+            phrase.tolist(),
             prox.tolist(),
             attr.tolist(),
             exactness.tolist(),
@@ -364,11 +489,13 @@ def hit_matcher(
     plan: QueryPlan,
     tables: Sequence[F32],
     edit_tables: Sequence[U8],
+    fixable: Sequence[bool],
     vocab: Vocabulary,
     doc: int,
 ) -> HitMatcher:
     """The :class:`HitMatcher` of one doc: what the rules counted there."""
     m = _Matches(seg, tables, edit_tables, np.array([doc], dtype=np.int64))
+    m.resolve(fixable)
     n = m.n
     terms: list[dict[str, float]] = []
     pinned: list[set[str]] = [set() for _ in range(n)]
