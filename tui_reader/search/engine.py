@@ -292,7 +292,7 @@ def search(
     hits: list[SearchHit] = []
     lists = [s for s in lists if len(s.docs)]
     found = [prepare(s.view.segment, ctx.tables, ctx.edits, s.docs) for s in lists]
-    ctx.fixable = correctable(ctx.n, [m.typed_in_place() for m in found])
+    ctx.fixable = correctable(ctx.typed_seen)
     for s, m in zip(lists, found, strict=True):
         seg = s.view.segment
         ranked = rank_docs(seg, plan, m, ctx.fixable, ctx.idf, ctx.avg_len, s.docs, limit)
@@ -313,7 +313,7 @@ def search(
                 )
             )
     # Ties go by key, then path: never by which segment an article landed in.
-    hits.sort(key=lambda h: (-h.score, h.key, h.path))
+    hits.sort(key=lambda h: (-h.score, -(h.rank.bm25 if h.rank else 0.0), h.key, h.path))
     return _results(snapshot, query, hits[:limit], (every, some), started, plan, matcher)
 
 
@@ -396,7 +396,8 @@ class _Context:
             extra = word.ids[word.quality < PREFIX - 1e-4].tolist()
             self.count_ids.append(tuple(sorted(set(word.anchor_ids) | set(extra))))
         self.units = _every_units(plan)
-        self.fixable = [True] * n  # Set once the shortlist is known (rules.correctable).
+        self.typed_seen = np.zeros(n, dtype=bool)  # Filled by the alignments (see _align).
+        self.fixable = [True] * n  # Then: which words a phrase may correct (rules.correctable).
         misses = 1 if n <= 5 else 2 if n <= 9 else 3
         unmatched = sum(1 for w in plan.words if len(w.ids) == 0)
         order = sorted((w.cost, j) for j, w in enumerate(plan.words) if w.anchor_ids)
@@ -476,6 +477,7 @@ def _align_segment(
     state = _DocState(best, title, body, body_pos, strength, perfect)
     caps = list(ctx.caps)
     scan = cand_mask
+    state.record = count >= ctx.min_words
     for anchor in ctx.anchors:
         word = ctx.words[anchor]
         chunks = [seg.postings(g) for g in word.anchor_ids]
@@ -489,6 +491,7 @@ def _align_segment(
                 break  # Enough perfect phrase matches: nothing unseen can outrank them.
         # Later anchors look for alignments lacking this one; documents that
         # already have a strong alignment (all words but the allowed misses) skip that.
+        state.record = None
         scan = cand_mask & (strength < ctx.min_words)
         caps[anchor] = word.rest_quality
         bound = _alignment_bound(caps)
@@ -533,6 +536,7 @@ class _DocState:
     body_pos: I64
     strength: npt.NDArray[np.uint8]
     perfect: npt.NDArray[np.bool_]
+    record: npt.NDArray[np.bool_] | None = None  # Docs whose typed words are recorded.
 
 
 def _align_in_parts(
@@ -596,6 +600,15 @@ def _align(
     if not multi.any():
         return
     docs, start, origin, m = docs[multi], start[multi], origin[multi], m[:, multi]
+    if n > 1 and state.record is not None:
+        # Words held as typed between their query neighbours as typed (rules.correctable).
+        # Only the first anchor's scan of the docs with enough words records them: what
+        # it sees does not depend on how the corpus is split into segments.
+        typed = m[:, state.record[docs]] >= PREFIX - 1e-4
+        here = typed.copy()
+        here[1:] &= typed[:-1]
+        here[:-1] &= typed[1:]
+        ctx.typed_seen |= here.any(axis=1)
     matched = m > 0
     score = m.sum(axis=0)
     state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True

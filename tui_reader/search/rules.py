@@ -88,7 +88,7 @@ class RankKey:
     bm25: float
 
     def sort_value(self) -> float:
-        """All rules packed into one float, larger first (exact up to 2**53)."""
+        """Rules 1-5 packed into one float, larger first (BM25 breaks its ties)."""
         return float(
             _pack(
                 np.array([self.words]),
@@ -98,7 +98,6 @@ class RankKey:
                 np.array([self.proximity]),
                 np.array([self.attribute]),
                 np.array([self.exactness]),
-                np.array([self.bm25]),
             )[0]
         )
 
@@ -108,7 +107,7 @@ class Ranked:
     """The shortlisted docs of one segment with their keys and the passage each opens at."""
 
     docs: I64
-    value: F64  # Packed sort value, larger first.
+    value: F64  # Rules 1-5 packed, larger first (see ``RankKey.sort_value``).
     keys: list[RankKey]
     order: list[int]  # Indexes into ``docs`` of the best ``top``, best first.
     passage: dict[int, int | None]  # For those: the passage each opens at.
@@ -155,21 +154,6 @@ class _Matches:
         self.held = held
         self.edit_tables = edit_tables
 
-    def typed_in_place(self) -> Bools:
-        """Per query word: held somewhere here as typed, between its query neighbours as typed."""
-        typed, n = self.typed, self.n
-        out = np.zeros(n, dtype=bool)
-        for j in range(n):
-            here = typed[j].copy()
-            if j > 0:
-                here[1:] &= typed[j - 1, :-1]
-                here[0] = False
-            if j < n - 1:
-                here[:-1] &= typed[j + 1, 1:]
-                here[-1] = False
-            out[j] = bool(here.any())
-        return out
-
     def resolve(self, correctable: Sequence[bool]) -> None:
         """Decide what counts, with held-in-place corrections only for ``correctable`` words."""
         n, q, strong, tokens = self.n, self.q, self.strong, self.tokens
@@ -212,9 +196,10 @@ def _pack(
     prox: I64,
     attr: I64,
     exactness: I64,
-    bm25: F64,
 ) -> F64:
+    """Rules 1-5 in one float, larger first: ``words`` is the integer part (exact, 52 bits)."""
     value = words.astype(np.float64)
+    low = 0
     for part, bits, lower_first in (
         (typos, 6, True),
         (gap, 7, True),
@@ -226,23 +211,28 @@ def _pack(
         top = (1 << bits) - 1
         clipped = np.clip(part, 0, top).astype(np.float64)
         value = value * (1 << bits) + (top - clipped if lower_first else clipped)
-    squashed = np.floor(bm25 / (bm25 + BM25_HALF) * 4095.0)
-    return value * 4096.0 + squashed
+        low += bits
+    return value / float(1 << low)
 
 
 def _window_gaps(m: _Matches, words: I64) -> I64:
     """Per doc, tokens between the matched words in the tightest window holding them all.
 
     Any order (rule 3's first part): ``0`` when they are contiguous. Around each
-    occurrence of the (two) rarest words, the nearest occurrence of every other
-    word; at most twice the true tightest window, and exact in the usual cases.
+    occurrence of the two rarest words a doc holds, the nearest occurrence of
+    every other word; at most twice the true tightest window, and exact in the
+    usual cases.
     """
     where = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
     big = np.int64(1 << 30)
     best = np.full(m.k, big, dtype=np.int64)
     present = [j for j in range(m.n) if len(where[j])]
-    for a in sorted(present, key=lambda j: len(where[j]))[:2]:
+    for rank, a in enumerate(sorted(present, key=lambda j: len(where[j]))):
         p = where[a]
+        if rank >= 2:  # Only for docs holding neither of the two rarest words.
+            p = p[best[m.owner[p]] == big]
+            if not len(p):
+                continue
         own = m.owner[p]
         lo, hi = p.copy(), p.copy()
         for j in present:
@@ -314,18 +304,14 @@ def prepare(seg: Segment, tables: Sequence[F32], edit_tables: Sequence[U8], docs
     return _Matches(seg, tables, edit_tables, docs)
 
 
-def correctable(n: int, found: Sequence[Bools]) -> list[bool]:
+def correctable(typed_seen: Bools) -> list[bool]:
     """Which query words a phrase holding them in place may correct.
 
-    Not a word the shortlist holds as typed between its query neighbours as
-    typed: ``khong qua can`` is «không qua cần», so «không quân Canada» is no
-    correction of it; ``found`` are :meth:`_Matches.typed_in_place` of every
-    shortlisted segment.
+    Not a word the corpus holds as typed between its query neighbours as typed
+    (``typed_seen``, gathered by the engine's phrase alignments): ``khong qua
+    can`` is «không qua cần», so «không quân Canada» is no correction of it.
     """
-    seen = np.zeros(n, dtype=bool)
-    for f in found:
-        seen |= f
-    return [not bool(x) for x in seen]
+    return [not bool(x) for x in typed_seen]
 
 
 def rank_docs(
@@ -367,7 +353,7 @@ def rank_docs(
     compounds = _compounds_held(m, plan)
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
-    value = _pack(words, typos, gap, phrase, prox, attr, exactness, bm25)
+    value = _pack(words, typos, gap, phrase, prox, attr, exactness)
     keys = [
         RankKey(int(w), int(t), int(g), int(f), int(p), int(a), int(e), float(b))
         for w, t, g, f, p, a, e, b in zip(
@@ -382,7 +368,7 @@ def rank_docs(
             strict=True,
         )
     ]
-    order = np.argsort(-value, kind="stable")[:top].tolist()
+    order = np.lexsort((-bm25, -value))[:top].tolist()
     passages = _passages(seg, m, docs, in_title, order)
     return Ranked(docs, value, keys, order, passages)
 
