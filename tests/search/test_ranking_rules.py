@@ -91,7 +91,11 @@ def test_a_typo_the_phrase_holds_in_place_is_a_correction(tmp_path: Path, build:
     # ``khon`` is a real syllable (khôn) one edit from «không»: the phrase says which was meant.
     folder = _corpus(
         tmp_path,
-        ("scattered.txt", "Tin một", "Rò điện. Nước rỉ ra. Người khôn ngoan. Thoát hiểm. " + FILLER),
+        (
+            "scattered.txt",
+            "Tin một",
+            "Rò điện. Nước rỉ ra. Người khôn ngoan. Thoát hiểm. " + FILLER,
+        ),
         ("phrase.txt", "Tin hai", FILLER + " Khí gas rò rỉ không thoát ra được."),
     )
     builder, _ = build(folder)
