@@ -42,6 +42,25 @@ DEFAULT_CORPUS = Path("/tmp/corpus/baomoi-35k")
 KINDS = ("tantivy", "fts5", "tui")
 
 
+def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its worker processes, so far.
+
+    On a shared machine wall time depends on how many runnable processes a
+    build has; CPU time does not, so both are reported.
+    """
+    import psutil
+
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    total += me.cpu_times().children_user + me.cpu_times().children_system  # Ended workers.
+    for child in me.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return total
+
+
 def _baseline(kind: str, corpus: Path, folder: Path) -> dict[str, float]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _baselines import Fts5, Tantivy
@@ -62,6 +81,7 @@ def _tui(corpus: Path, folder: Path, workers: int, profile: bool) -> dict[str, f
     def progress(done: int, total: int) -> None:
         if not searchable and done >= total and builder.snapshot().indexed >= total:
             searchable.append(time.perf_counter() - started)
+            searchable.append(_cpu_seconds())
             print(f"  (tui phase 1 done: {searchable[0]:.1f} s)", file=sys.stderr, flush=True)
 
     profiler = None
@@ -81,6 +101,7 @@ def _tui(corpus: Path, folder: Path, workers: int, profile: bool) -> dict[str, f
     assert snapshot.with_words and snapshot.words_pending == 0, "phase 2 did not finish"
     return {
         "searchable_seconds": searchable[0] if searchable else stats.searchable_seconds,
+        "searchable_cpu": searchable[1] if searchable else float("nan"),
         "seconds": seconds,
         "indexed": stats.indexed,
         "segmented": stats.segmented,
@@ -118,6 +139,7 @@ def main() -> None:
                 result = _tui(args.corpus, folder, args.workers, args.profile)
             else:
                 result = _baseline(args.child, args.corpus, folder)
+        result["cpu"] = _cpu_seconds()
         result["rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         result["workers_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         print(json.dumps(result))
@@ -131,13 +153,14 @@ def main() -> None:
             runs[kind].append(r)
             rss = f"peak RSS {_mb(r['rss_kib'])}, workers {_mb(r['workers_rss_kib'])}"
             if kind == "tui":
-                print(f"  tui phase 1 {r['searchable_seconds']:6.1f} s, phase 2 "
-                      f"{r['seconds']:6.1f} s  ({r['indexed']:,.0f} articles, "
+                print(f"  tui phase 1 {r['searchable_seconds']:6.1f} s (cpu "
+                      f"{r['searchable_cpu']:.1f} s), phase 2 {r['seconds']:6.1f} s (cpu "
+                      f"{r['cpu']:.1f} s)  ({r['indexed']:,.0f} articles, "
                       f"{r['segmented']:,.0f} segmented, {r['segments']:.0f} segments; "
                       f"{rss})  load {r['load']:.1f}", flush=True)
             else:
-                print(f"  {kind:11} {r['seconds']:6.1f} s  ({rss})  load {r['load']:.1f}",
-                      flush=True)
+                print(f"  {kind:11} {r['seconds']:6.1f} s (cpu {r['cpu']:.1f} s)  ({rss})"
+                      f"  load {r['load']:.1f}", flush=True)
 
     def med(kind: str, key: str = "seconds") -> float:
         return statistics.median(r[key] for r in runs[kind])
@@ -148,6 +171,11 @@ def main() -> None:
           f"tui phase 1 {phase1:.1f} s, phase 2 {phase2:.1f} s")
     print(f"tui phase 1 (searchable): {phase1 / tantivy:.2f}x tantivy, {phase1 / fts5:.2f}x fts5")
     print(f"tui phase 2 (words done): {phase2 / tantivy:.2f}x tantivy, {phase2 / fts5:.2f}x fts5")
+    cpu_t, cpu_f = med("tantivy", "cpu"), med("fts5", "cpu")
+    cpu1, cpu2 = med("tui", "searchable_cpu"), med("tui", "cpu")
+    print(f"cpu seconds: tantivy {cpu_t:.1f}, fts5 {cpu_f:.1f}, tui phase 1 {cpu1:.1f} "
+          f"({cpu1 / cpu_t:.2f}x tantivy, {cpu1 / cpu_f:.2f}x fts5), phase 2 {cpu2:.1f} "
+          f"({cpu2 / cpu_t:.2f}x tantivy)")
     print(f"peak RSS (main, largest worker): tui {_mb(med('tui', 'rss_kib'))}, "
           f"{_mb(med('tui', 'workers_rss_kib'))}; tantivy {_mb(med('tantivy', 'rss_kib'))}, "
           f"{_mb(med('tantivy', 'workers_rss_kib'))}; fts5 {_mb(med('fts5', 'rss_kib'))}, "

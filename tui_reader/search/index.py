@@ -19,6 +19,10 @@ Every step is committed by writing files aside and atomically replacing the
 manifest: a killed process leaves the last committed index, and a corrupt or
 outdated index is discarded and rebuilt, never fatal.
 
+An update indexes syllables first (the whole corpus is searchable when that
+phase ends) and adds pyvi words after, rewriting those segments; see
+:mod:`~tui_reader.search.update`.
+
 Threads: one thread runs ``update`` while others call :meth:`IndexBuilder.snapshot`
 and search it. A snapshot is immutable (segments are read-only memory maps,
 masks are copied on write), so searching needs no lock, and it grows as the
