@@ -58,8 +58,10 @@ FILTER_BATCH = 5000
 """Rows the filter reads and matches at a time."""
 SHOWN_MATCHES = 500
 """At most this many filter matches are listed (the best ones)."""
-CANDIDATES = 300
-"""The newest full-text matches scored and listed, best first."""
+CANDIDATES = 100
+"""The newest full-text matches scored and listed, best first. Scoring is Python on a
+worker thread, but it holds the GIL the UI thread needs: 300 rows made the screen miss
+frames for over a second on a loaded machine, so fewer are scored per keystroke."""
 COUNT_UP_TO = 10_000
 """Matches are counted up to this many ("10,000+ matches")."""
 FILTER_PAUSE = 0.12
