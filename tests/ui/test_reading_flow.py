@@ -336,3 +336,39 @@ async def test_notes_show_under_their_passage_and_follow_edits_from_b(
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert _notes(pilot) == {index: "✎ xem lại [b]đoạn[/b] này nữa"}
+
+
+async def test_a_cold_start_sorted_by_date_opens_at_the_newest(
+    make_app: MakeApp, news: Path, isolated_user_dirs: dict[str, Path]
+) -> None:
+    (isolated_user_dirs["config"] / CONFIG_FILE).write_text('sort = "date"\n', "utf-8")
+    app = make_app(news)  # no listing cache: the files stream in, in file order
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        assert titles(pilot)[0] == "Đội tuyển thắng"
+        assert screen.article_list.cursor == 0
+        current = screen.article_list.current
+        assert current is not None and current.title == "Đội tuyển thắng"
+
+
+async def test_passage_keys_act_only_while_the_article_is_on_screen(
+    make_app: MakeApp, news: Path
+) -> None:
+    app = make_app(news)
+    async with app.run_test(size=(70, 22)) as pilot:  # narrow: list or article
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await pilot.press("escape")  # back to the list; the article stays open behind it
+        await settle(pilot)
+        assert not screen.reader.display and screen.reader.article is not None
+        await pilot.press("b", "a")
+        await settle(pilot)
+        assert app.screen is screen and not screen.marks  # nothing bookmarked unseen
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert len(screen.marks) == 1

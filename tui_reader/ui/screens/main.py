@@ -329,7 +329,9 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.scanning = False
         self.article_count = len(listing.articles)
         self.skipped_count = len(listing.skipped)
-        self._show_rows()
+        # A cold start streams rows in file order: once sorted, the cursor stays on the
+        # article the reader moved to or opened, else at the top (not where row 0 went).
+        self._show_rows(keep=self.article_list.picked is not None or self.open_meta is not None)
 
     def _sorted_rows(self) -> list[ArticleMeta]:
         """The listing in the chosen order, sorted once per listing and order."""
@@ -354,10 +356,10 @@ class MainScreen(WorkerFailures, Screen[None]):
             rows = self.feeds.only(rows, self.feed_filter)
         return rows
 
-    def _show_rows(self) -> None:
+    def _show_rows(self, *, keep: bool = True) -> None:
         if self.search.active:
             return
-        current = self.article_list.current
+        current = self.article_list.current if keep else None
         self.article_list.set_rows(
             list(self._visible_rows()), keep_key=current.key if current else None
         )
@@ -571,6 +573,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.narrow = self.app.size.width < NARROW
         self.set_class(self.narrow, "-narrow")
         self.query_one(Footer).compact = self.narrow
+        self.refresh_bindings()  # passage keys follow whether the article is on screen
         if self.narrow:
             pane.display = self.showing == "list"
             self.reader.display = self.showing != "list"
@@ -786,9 +789,10 @@ class MainScreen(WorkerFailures, Screen[None]):
         self.bookmarked_only = not self.bookmarked_only
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Passage actions need an open article."""
+        """Passage actions need an open article, on screen (not behind the narrow list)."""
         if action in {"bookmark", "note", "copy_passage"} and self.is_mounted:
-            return True if self.reader.article is not None else None
+            shown = self.reader.article is not None and self.reader.display
+            return True if shown else None
         return True
 
     def action_bookmark(self) -> None:
