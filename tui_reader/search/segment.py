@@ -170,9 +170,12 @@ class SegmentBuffer:
     def __init__(self, vocab: Vocabulary, *, with_words: bool = True) -> None:
         self._vocab = vocab
         self._with_words = with_words
-        self._term_ids: list[U32] = []
-        self._keys: list[U32] = []
+        # Per article: its tokens (term id | join bit), and its word terms and their
+        # keys; syllable postings are derived from the tokens at build time, so a
+        # 35k-article buffer does not hold every posting twice.
         self._fwd: list[U32] = []
+        self._word_ids: list[U32] = []
+        self._word_keys: list[U32] = []
         self._tlen: list[int] = []
         self._plens: list[list[int]] = []
         self._sizes: list[int] = []
@@ -205,16 +208,12 @@ class SegmentBuffer:
                     flags[boundary] = 0
                 boundary += length
         self._fwd.append((syllables | (flags.astype(np.uint32) << np.uint32(31))).astype(np.uint32))
-        positions = np.arange(n, dtype=np.uint32)
-        ids = syllables
         word_pos, words = (
             _word_terms(syllables, flags, self._vocab) if self._with_words else ([], [])
         )
         if words:
-            ids = np.concatenate([syllables, np.array(self._vocab.add_all(words), np.uint32)])
-            positions = np.concatenate([positions, np.array(word_pos, dtype=np.uint32)])
-        self._term_ids.append(ids)
-        self._keys.append((positions + np.uint32(local << 16)).astype(np.uint32))
+            self._word_ids.append(np.array(self._vocab.add_all(words), dtype=np.uint32))
+            self._word_keys.append(np.array(word_pos, dtype=np.uint32) + np.uint32(local << 16))
         self._tlen.append(doc.lengths[0] if doc.lengths else 0)
         self._plens.append(list(doc.lengths[1:]))
         self._sizes.append(doc.size)
@@ -228,11 +227,29 @@ class SegmentBuffer:
         """The arrays of everything added so far."""
         vocab_size = len(self._vocab)
         empty = np.zeros(0, dtype=np.uint32)
-        term_ids = np.concatenate(self._term_ids) if self._term_ids else empty
-        keys = np.concatenate(self._keys) if self._keys else empty
+        tokens = np.concatenate(self._fwd) if self._fwd else empty
+        word_ids = np.concatenate(self._word_ids) if self._word_ids else empty
+        word_keys = np.concatenate(self._word_keys) if self._word_keys else empty
+        n_tokens = len(tokens)
         # One sort of (term, key) pairs: keys are unique, so no stable argsort is needed.
-        pairs = (term_ids.astype(np.uint64) << np.uint64(32)) | keys
-        del term_ids, keys
+        pairs = np.empty(n_tokens + len(word_ids), dtype=np.uint64)
+        head = pairs[:n_tokens]
+        np.bitwise_and(tokens, np.uint32(ID_MASK), out=head, casting="unsafe")
+        head <<= np.uint64(32)
+        doc_lengths = np.array([len(f) for f in self._fwd], dtype=np.int64)
+        # Key of token i of doc d, d << 16 | i, from the token's index in ``tokens``
+        # (uint32 arithmetic wraps, and every key fits in 32 bits).
+        shift = (np.arange(len(doc_lengths), dtype=np.int64) << 16) - (
+            np.cumsum(doc_lengths) - doc_lengths
+        )
+        keys = np.arange(n_tokens, dtype=np.uint32)
+        keys += np.repeat(shift.astype(np.uint32), doc_lengths)
+        head |= keys
+        del tokens, shift, keys
+        tail = pairs[n_tokens:]
+        np.left_shift(word_ids.astype(np.uint64), np.uint64(32), out=tail)
+        tail |= word_keys
+        del word_ids, word_keys, head, tail
         pairs.sort()
         terms_sorted = (pairs >> np.uint64(32)).astype(np.uint32)
         post = (pairs & np.uint64(0xFFFFFFFF)).astype(np.uint32)

@@ -356,6 +356,7 @@ class UpdateRun:
             joins.update(zip(batch_keys, batch_flags, strict=True))
             self.stats.segmented += len(batch_keys)
             progress.advance(len(batch_keys))
+        del jobs, batches  # Their stored texts: the buffer takes its own copies.
         if self.cancelled():
             return None
         buffer = SegmentBuffer(self.state.vocab, with_words=True)
