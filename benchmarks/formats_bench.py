@@ -39,13 +39,15 @@ from typing import Any
 DEFAULT_CORPUS = Path(os.environ.get("TUI_READER_TEST_CORPUS", "/tmp/corpus/baomoi-35k"))
 
 
-def articles(corpus: Path, count: int) -> list[tuple[str, str]]:
-    """``count`` distinct (title, body) pairs from the corpus, cycling with variants."""
+def articles(corpus: Path, count: int, short: bool = False) -> list[tuple[str, str]]:
+    """``count`` distinct (title, body) pairs from the corpus, cycling with variants;
+    ``short``: the body is only the lead (a dump of summaries, ~350 bytes a record)."""
     base: list[tuple[str, str]] = []
     for path in sorted(corpus.glob("*.txt")):
         lines = path.read_text(encoding="utf-8").split("\n", 1)
         if len(lines) == 2 and lines[1].strip():
-            base.append((lines[0].strip(), lines[1].strip()))
+            body = lines[1].strip().split("\n", 1)[0] if short else lines[1].strip()
+            base.append((lines[0].strip(), body))
     out = []
     for i in range(count):
         title, body = base[i % len(base)]
@@ -57,13 +59,16 @@ def articles(corpus: Path, count: int) -> list[tuple[str, str]]:
     return out
 
 
-def build(root: Path, corpus: Path, count: int) -> tuple[Path, Path]:
-    """The dump (one file) and the folder of .txt files, with the same articles."""
+def build(
+    root: Path, corpus: Path, count: int, txt: bool = True, short: bool = False
+) -> tuple[Path, Path]:
+    """The dump (one file) and the folder of .txt files (unless ``txt`` is false), with the
+    same articles."""
     dump_dir = root / "jsonl"
     txt_dir = root / "txt"
     dump_dir.mkdir()
     with open(dump_dir / "dump.jsonl", "w", encoding="utf-8") as handle:
-        for i, (title, body) in enumerate(articles(corpus, count)):
+        for i, (title, body) in enumerate(articles(corpus, count, short)):
             lead, _, rest = body.partition("\n")
             record = {
                 "id": f"a{i}",
@@ -73,6 +78,8 @@ def build(root: Path, corpus: Path, count: int) -> tuple[Path, Path]:
                 "source": "Baomoi",
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if not txt:
+                continue
             folder = txt_dir / f"{i // 10000:02d}" / f"{i // 100 % 100:02d}"
             folder.mkdir(parents=True, exist_ok=True)
             (folder / f"{i:06d}.txt").write_text(f"{title}\n{body}\n", encoding="utf-8")
@@ -239,6 +246,10 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--no-index", action="store_true", help="listing and opening only")
+    parser.add_argument(
+        "--jsonl-only", action="store_true", help="only the dump (e.g. a million records)"
+    )
+    parser.add_argument("--short", action="store_true", help="records of a title and a lead")
     parser.add_argument("--keep", type=Path, help="build the corpora here and keep them")
     parser.add_argument(
         "--step", nargs=3, metavar=("NAME", "FOLDER", "CACHE"), help=argparse.SUPPRESS
@@ -254,16 +265,22 @@ def main() -> int:
     root.mkdir(parents=True, exist_ok=True)
     try:
         started = time.perf_counter()
-        dump_dir, txt_dir = build(root, args.corpus, args.records)
+        dump_dir, txt_dir = build(
+            root, args.corpus, args.records, txt=not args.jsonl_only, short=args.short
+        )
         size = (dump_dir / "dump.jsonl").stat().st_size / 2**20
         took = time.perf_counter() - started
         print(f"built {args.records:,} articles ({size:.0f} MB of JSON Lines, the same as "
               f".txt files) in {took:.0f} s; {os.cpu_count()} cores")  # fmt: skip
         print(f"load average before: {os.getloadavg()[0]:.1f}")
         jsonl = report("JSON Lines (one file)", dump_dir, root / "cache-jsonl", not args.no_index)
+        floor = json_floor(dump_dir / "dump.jsonl")
+        if args.jsonl_only:
+            row("read + json.loads every line", f"{floor:7.2f} s")
+            row("  listing cold / that floor", f"{jsonl['listing_cold'] / floor:7.2f}x")
+            return 0
         txt = report(".txt files", txt_dir, root / "cache-txt", not args.no_index)
         print("baselines (same run):")
-        floor = json_floor(dump_dir / "dump.jsonl")
         row("read + json.loads every line", f"{floor:7.2f} s")
         row("  listing cold / that floor", f"{jsonl['listing_cold'] / floor:7.2f}x")
         row(
