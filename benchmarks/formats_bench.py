@@ -270,8 +270,9 @@ def main() -> int:
         )
         size = (dump_dir / "dump.jsonl").stat().st_size / 2**20
         took = time.perf_counter() - started
-        print(f"built {args.records:,} articles ({size:.0f} MB of JSON Lines, the same as "
-              f".txt files) in {took:.0f} s; {os.cpu_count()} cores")  # fmt: skip
+        also = "" if args.jsonl_only else ", the same as .txt files"
+        print(f"built {args.records:,} articles ({size:.0f} MB of JSON Lines{also}) "
+              f"in {took:.0f} s; {os.cpu_count()} cores")  # fmt: skip
         print(f"load average before: {os.getloadavg()[0]:.1f}")
         jsonl = report("JSON Lines (one file)", dump_dir, root / "cache-jsonl", not args.no_index)
         floor = json_floor(dump_dir / "dump.jsonl")
