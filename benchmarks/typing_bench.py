@@ -6,6 +6,9 @@ Run by hand (never a timed test; needs tmux and ``tui-reader`` installed)::
     python benchmarks/typing_bench.py --queries 60 --seed 2
     python benchmarks/typing_bench.py --dirs /tmp/tb-dirs      # keep the user dirs (and the
                                                                # built index) for the next run
+    python benchmarks/typing_bench.py --compare before=/path/to/old/checkout
+        # the same queries typed, in turn, into an app running the code at that
+        # path (its PYTHONPATH): a baseline measured in the same run
 
 The app runs in a detached tmux session (120×36, on a tmux server of its own)
 with fresh XDG dirs in a temp dir, so no real user dir is touched. It is started
@@ -35,6 +38,10 @@ thread), paint (until Textual has refreshed the screen) and to screen (the
 terminal, tmux and this script's polling).
 
 Between queries the bar is emptied (ctrl+u) and the full list allowed to settle.
+With ``--compare``, every variant runs warm in a session of its own (its user
+dirs a copy of the first one's, index included) and each query is typed into
+each of them in turn, with the same key gaps and slips, the order alternating:
+the machine's load weighs on both alike, and the report gives their ratio.
 """
 
 from __future__ import annotations
@@ -54,14 +61,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _bench_queries import KINDS, load_or_build
+from _bench_queries import KINDS, BenchQuery, load_or_build
 
 DEFAULT_CORPUS = Path("/tmp/corpus/baomoi-35k")
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "tui-reader-bench"
-SESSION = "tui-reader-typing-bench"
-SOCKET = SESSION
+SOCKET = "tui-reader-typing-bench"
 """A tmux server of its own: another user's ``tmux kill-server`` cannot end the run."""
 RESULT_MARKS = ("matching article", "every word", "No matches")
+STATUS_RE = re.compile(
+    r"^ ?(\d[\d,]* (matching )?articles?\b|No match|No article|The search index)"
+)
+BUSY = ("indexing", "reading", "loading", "scanning", "checking")
 
 
 def tmux(*args: str) -> str:
@@ -70,13 +80,58 @@ def tmux(*args: str) -> str:
     ).stdout
 
 
-def capture() -> str:
-    return tmux("capture-pane", "-p", "-t", SESSION)
+class Variant:
+    """One app under test: its code (a PYTHONPATH, or the installed one), session and dirs."""
 
+    def __init__(self, label: str, pythonpath: str | None, root: Path) -> None:
+        self.label = label
+        self.session = f"typing-{label}"
+        self.root = root
+        homes = ("CONFIG", "DATA", "CACHE", "STATE")
+        self.env = {f"XDG_{d}_HOME": str(root / d.lower()) for d in homes}
+        self.env["TUI_READER_SEARCH_TIMING"] = "1"
+        if pythonpath:
+            self.env["PYTHONPATH"] = pythonpath
+        self.log = root / "cache" / "tui-reader" / "tui-reader.log"
+        self.offset = 0
+        self.firsts: list[float] = []
+        self.results: list[float] = []
+        self.parts: dict[str, list[float]] = {}
 
-STATUS_RE = re.compile(
-    r"^ ?(\d[\d,]* (matching )?articles?\b|No match|No article|The search index)"
-)
+    def capture(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.session)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        tmux("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def alive(self) -> bool:
+        probe = ["tmux", "-L", SOCKET, "has-session", "-t", self.session]
+        return subprocess.run(probe, capture_output=True).returncode == 0
+
+    def start(self, command: list[str], corpus: Path) -> None:
+        if self.alive():
+            tmux("kill-session", "-t", self.session)
+        for key, value in self.env.items():
+            if key.startswith("XDG_"):
+                Path(value).mkdir(parents=True, exist_ok=True)
+        cwd = self.root / "cwd"
+        cwd.mkdir(parents=True, exist_ok=True)
+        args = ["new-session", "-d", "-s", self.session, "-x", "120", "-y", "36", "-c", str(cwd)]
+        for key, value in self.env.items():
+            args += ["-e", f"{key}={value}"]
+        tmux(*args, *command, str(corpus))
+
+    def stop(self) -> None:
+        if self.alive():
+            self.keys("Escape")
+            self.keys("C-q")
+            time.sleep(1.0)
+        if self.alive():
+            tmux("kill-session", "-t", self.session)
+
+    def skip_log(self) -> None:
+        """Timelines logged so far are not this run's."""
+        self.offset = self.log.stat().st_size if self.log.exists() else 0
 
 
 def status_line(screen: str) -> str:
@@ -98,17 +153,17 @@ def _signature(screen: str, typed: str) -> str:
 
 
 def settle(
-    quiet: float, timeout: float, typed: str = ""
+    app: Variant, quiet: float, timeout: float, typed: str = ""
 ) -> tuple[float | None, float | None, str]:
     """Poll until the screen stays unchanged for ``quiet`` s; times of first and last change."""
     started = time.perf_counter()
-    last_screen = capture()
+    last_screen = app.capture()
     last_sig = _signature(last_screen, typed)
     first = last = None
     last_change = time.perf_counter()
     while True:
         before = time.perf_counter()
-        screen = capture()
+        screen = app.capture()
         sig = _signature(screen, typed)
         if sig != last_sig:
             last_sig = sig
@@ -121,28 +176,12 @@ def settle(
             return first, last, last_screen
 
 
-def start_app(app: list[str], corpus: Path, env: dict[str, str], cwd: Path) -> None:
-    if _has_session():
-        tmux("kill-session", "-t", SESSION)
-    args = ["new-session", "-d", "-s", SESSION, "-x", "120", "-y", "36", "-c", str(cwd)]
-    for key, value in env.items():
-        args += ["-e", f"{key}={value}"]
-    tmux(*args, *app, str(corpus))
-
-
-def _has_session() -> bool:
-    return subprocess.run(
-        ["tmux", "-L", SOCKET, "has-session", "-t", SESSION], capture_output=True
-    ).returncode == 0
-
-
 def ready(screen: str) -> bool:
     line = status_line(screen)
-    busy = ("indexing", "reading", "loading", "scanning", "checking")
-    return "article" in line and not any(word in line.lower() for word in busy)
+    return "article" in line and not any(word in line.lower() for word in BUSY)
 
 
-def wait_idle(timeout: float, quiet: float, what: str) -> None:
+def wait_idle(app: Variant, timeout: float, quiet: float, what: str) -> None:
     """Wait until the status line has looked :func:`ready` for ``quiet`` s in a row.
 
     One look is not enough: between the listing and the start of indexing the
@@ -152,7 +191,7 @@ def wait_idle(timeout: float, quiet: float, what: str) -> None:
     since: float | None = None
     screen = ""
     while time.monotonic() < deadline:
-        screen = capture()
+        screen = app.capture()
         now = time.monotonic()
         if not ready(screen):
             since = None
@@ -171,7 +210,7 @@ NEIGHBOURS = {
 }
 
 
-def type_query(text: str, rng: random.Random, mean_ms: float, slip: float) -> None:
+def type_query(app: Variant, text: str, rng: random.Random, mean_ms: float, slip: float) -> None:
     """Type ``text`` as a person does: jittered gaps, longer ones at spaces, slips fixed.
 
     A slip (probability ``slip`` per letter) is a neighbouring key, noticed after
@@ -184,16 +223,17 @@ def type_query(text: str, rng: random.Random, mean_ms: float, slip: float) -> No
 
     for number, ch in enumerate(text):
         if number and ch in NEIGHBOURS and rng.random() < slip:
-            tmux("send-keys", "-t", SESSION, "-l", NEIGHBOURS[ch])
+            app.keys(NEIGHBOURS[ch], literal=True)
             gap(2.5)  # Seeing the slip takes a moment.
-            tmux("send-keys", "-t", SESSION, "BSpace")
+            app.keys("BSpace")
             gap()
-        tmux("send-keys", "-t", SESSION, "-l", ch)
+        app.keys(ch, literal=True)
         if number < len(text) - 1:
             gap(1.4 if ch == " " else 1.0)
 
 
 STAGES = ("fired", "started", "searched", "warmed", "shown", "painted")
+SHARES = ("debounce", "queued", "search", "snippets", "hand-over", "paint")
 TIMING_RE = re.compile(r"search timing typed=([\d.]+) (.*) query=(.*)$")
 
 
@@ -221,9 +261,8 @@ def read_timings(log: Path, offset: int) -> tuple[list[tuple[str, float, dict[st
 def breakdown(stages: dict[str, float]) -> dict[str, float]:
     """Each stage's own share (ms): debounce, waiting for a running search, the
     engine, snippets of the rows on screen, the hand-over to the UI thread, painting."""
-    names = ("debounce", "queued", "search", "snippets", "hand-over", "paint")
     out, before = {}, 0.0
-    for name, stage in zip(names, STAGES, strict=True):
+    for name, stage in zip(SHARES, STAGES, strict=True):
         if stage in stages:
             out[name] = stages[stage] - before
             before = stages[stage]
@@ -233,6 +272,63 @@ def breakdown(stages: dict[str, float]) -> dict[str, float]:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(
+    app: Variant, number: int, q: BenchQuery, rng: random.Random, args: argparse.Namespace
+) -> None:
+    """Type one query into ``app``; record what the screen and the app's log show."""
+    type_query(app, q.text, rng, args.key_ms, args.slip)
+    sent = time.monotonic()
+    first, last, screen = settle(app, args.settle / 1000, 10, q.text)
+    line = status_line(screen).strip()
+    timings, app.offset = read_timings(app.log, app.offset)
+    final = [(typed, st) for text, typed, st in timings if text == q.text]
+    app.keys("C-u")
+    settle(app, 0.5, 10)
+    label = f"{number:>3} {app.label:<8} {q.kind:<11}"
+    if last is None or first is None or not any(m in line for m in RESULT_MARKS):
+        print(f"{label} {q.text!r}: no results seen ({line!r})", flush=True)
+        return
+    if "so far" in line or "indexing" in line:
+        raise SystemExit(f"the index was not complete: {line!r}")
+    app.firsts.append(first * 1000)
+    app.results.append(last * 1000)
+    shares = ""
+    if final:
+        typed, stages = final[0]
+        split = {"input": (typed - sent) * 1000, **breakdown(stages)}
+        if "painted" in stages:
+            split["to screen"] = last * 1000 - split["input"] - stages["painted"]
+        for name, value in split.items():
+            app.parts.setdefault(name, []).append(value)
+        shares = " ".join(f"{name} {value:.0f}" for name, value in split.items())
+    print(
+        f"{label} first {first * 1000:4.0f} ms, results {last * 1000:4.0f} ms ({shares})"
+        f"  {q.text!r}  [{line[:40]}]",
+        flush=True,
+    )
+
+
+def report(app: Variant, total: int) -> None:
+    results, firsts = app.results, app.firsts
+    print(f"[{app.label}] {len(results)} of {total} queries measured")
+    if not results:
+        return
+    print(
+        f"  end of burst → first screen change: p50 {statistics.median(firsts):.0f} ms, "
+        f"p95 {percentile(firsts, 0.95):.0f} ms"
+    )
+    print(
+        f"  end of burst → ranked results on screen: p50 {statistics.median(results):.0f} ms, "
+        f"p95 {percentile(results, 0.95):.0f} ms (target ≤ 100 ms p95)"
+    )
+    print("  the results time by stage (ms; stages from the app's timing log):")
+    for name, values in app.parts.items():
+        print(
+            f"    {name:<10} p50 {statistics.median(values):6.1f}  "
+            f"p95 {percentile(values, 0.95):6.1f}  ({len(values)} queries)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,6 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slip", type=float, default=0.04, help="slips (fixed) per letter")
     parser.add_argument("--settle", type=float, default=800.0, help="quiet ms that end a wait")
     parser.add_argument("--dirs", type=Path, help="user dirs to keep (default: a temp dir)")
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=PYTHONPATH",
+        help="also measure the app running this code, in the same run (repeatable)",
+    )
     beside = Path(sys.executable).parent / "tui-reader"  # The venv's, when run with its python.
     installed = str(beside) if beside.exists() else shutil.which("tui-reader") or "tui-reader"
     parser.add_argument("--app", default=installed)
@@ -255,11 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    rng = random.Random(args.seed)
     pool = load_or_build(args.corpus, 200, args.seed, args.cache)
     per_kind = -(-args.queries // len(KINDS))
     chosen = [q for kind in KINDS for q in [q for q in pool if q.kind == kind][:per_kind]]
-    rng.shuffle(chosen)
+    random.Random(args.seed).shuffle(chosen)
     chosen = chosen[: args.queries]
 
     temp = None
@@ -268,92 +370,58 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(temp.name)
     else:
         root = args.dirs
-    env = {f"XDG_{d}_HOME": str(root / d.lower()) for d in ("CONFIG", "DATA", "CACHE", "STATE")}
-    env["TUI_READER_SEARCH_TIMING"] = "1"
-    log = root / "cache" / "tui-reader" / "tui-reader.log"
-    if os.environ.get("PYTHONPATH"):  # A worktree's code rather than the installed one.
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
-    for folder in env.values():
-        Path(folder).mkdir(parents=True, exist_ok=True)
-    cwd = root / "cwd"
-    cwd.mkdir(exist_ok=True)
-    app = [args.app]
+    # The code under test: PYTHONPATH's (a worktree) when set, else the installed app's.
+    apps = [Variant("this", os.environ.get("PYTHONPATH"), root / "this")]
+    for spec in args.compare:
+        label, _, path = spec.partition("=")
+        apps.append(Variant(label, path, root / label))
+    command = [args.app]
     try:
+        first = apps[0]
         started = time.perf_counter()
-        start_app(app, args.corpus, env, cwd)
-        wait_idle(1800, 10, "the index to be built")
+        first.start(command, args.corpus)
+        wait_idle(first, 1800, 10, "the index to be built")
         built = time.perf_counter() - started
-        tmux("send-keys", "-t", SESSION, "C-q")
-        time.sleep(1.0)
-        start_app(app, args.corpus, env, cwd)
-        wait_idle(300, 3, "the warm app")  # With its background re-check of the corpus.
-        tmux("send-keys", "-t", SESSION, "/")
-        settle(0.5, 5)
-        firsts: list[float] = []
-        results: list[float] = []
-        parts: dict[str, list[float]] = {}
-        offset = log.stat().st_size if log.exists() else 0
+        first.stop()
+        for other in apps[1:]:  # The same index and listing cache: every variant starts warm.
+            shutil.rmtree(other.root / "cache", ignore_errors=True)
+            shutil.copytree(first.root / "cache", other.root / "cache")
+        for app in apps:
+            app.start(command, args.corpus)
+        for app in apps:
+            wait_idle(app, 300, 3, f"the warm app ({app.label})")  # And its corpus re-check.
+            app.keys("/")
+            settle(app, 0.5, 5)
+            app.skip_log()
         load_start = os.getloadavg()[0]
         for number, q in enumerate(chosen, start=1):
-            type_query(q.text, rng, args.key_ms, args.slip)
-            sent = time.monotonic()
-            first, last, screen = settle(args.settle / 1000, 10, q.text)
-            line = status_line(screen)
-            timings, offset = read_timings(log, offset)
-            final = [(typed, st) for text, typed, st in timings if text == q.text]
-            if last is None or first is None or not any(m in line for m in RESULT_MARKS):
-                print(f"{number:>3} {q.kind:<11} {q.text!r}: no results seen ({line.strip()!r})")
-                continue
-            if "so far" in line or "indexing" in line:
-                raise SystemExit(f"the index was not complete: {line.strip()!r}")
-            firsts.append(first * 1000)
-            results.append(last * 1000)
-            shares = ""
-            if final:
-                typed, stages = final[0]
-                split = {"input": (typed - sent) * 1000, **breakdown(stages)}
-                if "painted" in stages:
-                    split["to screen"] = last * 1000 - split["input"] - stages["painted"]
-                for name, value in split.items():
-                    parts.setdefault(name, []).append(value)
-                shares = " ".join(f"{name} {value:.0f}" for name, value in split.items())
-            print(
-                f"{number:>3} {q.kind:<11} first {first * 1000:4.0f} ms, results "
-                f"{last * 1000:4.0f} ms ({shares})  {q.text!r}  [{line.strip()[:40]}]",
-                flush=True,
-            )
-            tmux("send-keys", "-t", SESSION, "C-u")
-            settle(0.5, 10)
-        tmux("send-keys", "-t", SESSION, "Escape")
-        tmux("send-keys", "-t", SESSION, "C-q")
+            for app in apps if number % 2 else apps[::-1]:
+                # The same gaps and slips for every variant.
+                measure(app, number, q, random.Random(args.seed * 100_003 + number), args)
+        for app in apps:
+            app.stop()
     finally:
-        if _has_session():
-            tmux("kill-session", "-t", SESSION)
+        for app in apps:
+            if app.alive():
+                tmux("kill-session", "-t", app.session)
         if temp is not None:
             temp.cleanup()
     load_end = os.getloadavg()[0]
     print()
     print(
-        f"{args.corpus}: first start (index build) {built:.0f} s; {len(results)} of "
-        f"{len(chosen)} queries measured, keys every ~{args.key_ms:.0f} ms; "
-        f"load average {load_start:.1f} → {load_end:.1f} on {os.cpu_count()} cores"
+        f"{args.corpus}: first start (index build) {built:.0f} s; {len(chosen)} queries, keys "
+        f"every ~{args.key_ms:.0f} ms; load average {load_start:.1f} → {load_end:.1f} on "
+        f"{os.cpu_count()} cores"
     )
-    if results:
-        print(
-            f"end of burst → first screen change: p50 {statistics.median(firsts):.0f} ms, "
-            f"p95 {percentile(firsts, 0.95):.0f} ms"
-        )
-        print(
-            f"end of burst → ranked results on screen: p50 {statistics.median(results):.0f} ms, "
-            f"p95 {percentile(results, 0.95):.0f} ms (target ≤ 100 ms p95)"
-        )
-        print("breakdown of the results time, per stage (ms; from the app's timing log):")
-        for name, values in parts.items():
-            print(
-                f"  {name:<10} p50 {statistics.median(values):6.1f}  "
-                f"p95 {percentile(values, 0.95):6.1f}  ({len(values)} queries)"
-            )
-    return 0 if results else 1
+    for app in apps:
+        report(app, len(chosen))
+    base = apps[0]
+    for other in apps[1:]:
+        if base.results and other.results:
+            p50 = statistics.median(base.results) / statistics.median(other.results)
+            p95 = percentile(base.results, 0.95) / percentile(other.results, 0.95)
+            print(f"[{base.label}] / [{other.label}]: p50 {p50:.2f}×, p95 {p95:.2f}×")
+    return 0 if base.results else 1
 
 
 if __name__ == "__main__":

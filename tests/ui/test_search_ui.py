@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import Input
 
 from tests.ui.conftest import MakeApp
@@ -190,3 +191,53 @@ async def test_no_timeline_is_logged_by_default(
         await search_for(pilot, "trieu tien")
         assert main_screen(pilot).search.results is not None
     assert not [r for r in caplog.records if "search timing" in r.getMessage()]
+
+
+async def test_a_query_longer_than_the_bar_scrolls_to_the_cursor(make_app: MakeApp) -> None:
+    """The bar repaints instead of laying out the screen per key; it still scrolls."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        bar = screen.search_bar
+        words = "hoi nghi thuong dinh my trieu tien tai ha noi va singapore nam 2019 "
+        await pilot.press("slash", *words * 2)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert bar.value == words * 2
+        assert bar.virtual_size.width > bar.content_region.width
+        assert bar.scroll_x > 0
+        visible = "".join(s.text for s in bar.render_line(0))
+        assert words.split()[-1] in visible  # the end of the query, where the cursor is
+        await pilot.press("home")
+        await pilot.pause()
+        assert bar.scroll_x == 0
+
+
+async def test_typing_and_new_results_repaint_without_laying_out_the_screen(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout redraws every widget on screen; per key it cost more than the search."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await search_for(pilot, "trieu tien")
+        layouts = 0
+        original = Screen._refresh_layout
+
+        def counting(self: Screen[object], *args: object, **kwargs: object) -> None:
+            nonlocal layouts
+            layouts += 1
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counting)
+        for key in " singapore":
+            await pilot.press(key)
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        results = screen.search.results
+        assert results is not None and results.query == "trieu tien singapore"
+        # Only a change in the number of result rows resizes the list.
+        assert layouts <= 2, layouts

@@ -63,6 +63,17 @@ class RowSnippet:
         return RowSnippet("…" + self.text[cut:], spans, self.title_spans)
 
 
+@dataclass(frozen=True, slots=True)
+class _Paint:
+    """What every line of one repaint shares, looked up once per repaint rather than
+    per line (``rich_style`` walks the DOM; a screenful is 30-odd lines)."""
+
+    base: Style
+    cursor: Style
+    width: int
+    top: int
+
+
 class ArticleList(ScrollView, can_focus=True):
     """A scrollable, keyboard and mouse driven list of articles."""
 
@@ -143,6 +154,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: Sequence[ArticleMeta] = ()
         self._snippets: Sequence[RowSnippet] | None = None
         self._placing = False
+        self._paint: _Paint | None = None
         self.picked: str | None = None
         """The key of the article the reader moved the cursor to (None: the cursor is
         where the list put it). A new set of rows keeps it selected when it is listed."""
@@ -275,18 +287,27 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_y = int(self.scroll_offset.y)
-        line = scroll_y + y
-        width = self.scrollable_content_region.width
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint = self._new_paint()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def _new_paint(self) -> _Paint:
         base = self.rich_style
-        index, sub = divmod(line, self.row_height)
+        cursor = base + self.get_component_rich_style("article-list--cursor")
+        top = int(self.scroll_offset.y)
+        return _Paint(base, cursor, self.scrollable_content_region.width, top)
+
+    def render_line(self, y: int) -> Strip:
+        paint = self._paint or self._new_paint()
+        width = paint.width
+        index, sub = divmod(paint.top + y, self.row_height)
         if index >= len(self._rows):
-            return Strip.blank(width, base)
+            return Strip.blank(width, paint.base)
         selected = index == self.cursor
-        style = base
-        if selected:
-            style = base + self.get_component_rich_style("article-list--cursor")
+        style = paint.cursor if selected else paint.base
         self._parts = self._part_styles(selected)
         if sub == 0:
             snippets = self._snippets

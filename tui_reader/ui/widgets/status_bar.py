@@ -146,8 +146,15 @@ class StatusBar(Horizontal):
             parts.append(Part(f"⚠ {self.warning}", "bold", 100))
         return parts
 
+    _shown: Text | None = None
+
     def _render_text(self) -> None:
         bar = self.query_one("#index-progress", ProgressBar)
         room = self.size.width - 2 - (bar.outer_size.width if bar.display else 0)
         text = fit(self.parts(), max(room, 10) if self.size.width else 10_000)
-        self.query_one("#status-text", Static).update(text)
+        if text == self._shown:
+            return  # Progress reports and searches often leave the line as it was.
+        self._shown = text
+        # One line cut to fit: a repaint, never a layout of the screen (which would
+        # redraw every widget, at each search result and each indexing report).
+        self.query_one("#status-text", Static).update(text, layout=False)
