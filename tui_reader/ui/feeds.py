@@ -16,15 +16,20 @@ import threading
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
 from tui_reader.articles.model import ArticleMeta
-from tui_reader.feeds.fetcher import FeedReport, FetchBusy, Fetcher
 from tui_reader.feeds.store import DB_NAME, FeedStore
 from tui_reader.ui.screens.feeds import ALL, FETCH, FeedRow, FeedsScreen
+
+if TYPE_CHECKING:
+    # The fetcher (httpx, feedparser, HTML extraction) is imported when a fetch runs,
+    # not before the app's first paint.
+    from tui_reader.feeds.fetcher import FeedReport
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +124,8 @@ class FeedSync:
         if self.running.is_set():
             return FetchOutcome([], "A fetch is already running.", False)
         self.running.set()
+        from tui_reader.feeds.fetcher import FetchBusy, Fetcher
+
         try:
             with FeedStore(self.data_dir) as store:
                 feeds = store.feeds()

@@ -21,7 +21,6 @@ from textual.widgets import Static
 
 from tui_reader.articles.model import Article, Mark, Passage, PassageKind
 from tui_reader.articles.parse import MAX_PARSE_CHARS, split_sentences
-from tui_reader.search.analysis import MAX_TOKENS
 
 Span = tuple[int, int]
 
@@ -391,6 +390,8 @@ class ReadingPane(VerticalScroll, can_focus=True):
         parts.append(f"{article.reading_minutes} min read")
         if article.truncated:
             parts.append(f"very long: only the first {MAX_PARSE_CHARS:,} characters are shown")
+        from tui_reader.search.analysis import MAX_TOKENS  # numpy, pyvi: not before first paint
+
         if article.word_count > MAX_TOKENS:
             parts.append(f"search covers its first {MAX_TOKENS:,} words")
         return " · ".join(parts)
