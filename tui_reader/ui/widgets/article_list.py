@@ -100,6 +100,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--date",
     }
 
+    # Parts use colours, not "auto" ($text, $text-muted): a component class resolves auto
+    # against no background (white 87% in a light theme); _part_styles blends and checks them.
     DEFAULT_CSS = """
     ArticleList {
         background: $surface;
@@ -111,14 +113,14 @@ class ArticleList(ScrollView, can_focus=True):
         &:focus > .article-list--cursor {
             background: $block-cursor-background; color: $block-cursor-foreground;
         }
-        & > .article-list--unread { color: $text; text-style: bold; }
+        & > .article-list--unread { color: $foreground; text-style: bold; }
         & > .article-list--marker { color: $text-accent; }
-        & > .article-list--read { color: $text-muted; }
-        & > .article-list--source { color: $text-muted; }
-        & > .article-list--snippet { color: $text-muted; }
+        & > .article-list--read { color: $foreground-muted; }
+        & > .article-list--source { color: $foreground-muted; }
+        & > .article-list--snippet { color: $foreground-muted; }
         & > .article-list--match { color: $text-warning; text-style: bold underline; }
         & > .article-list--badge { color: $text-warning; }
-        & > .article-list--date { color: $text-muted; }
+        & > .article-list--date { color: $foreground-muted; }
     }
     """
 
