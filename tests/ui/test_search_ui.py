@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import main_screen, settle
-from tui_reader.ui.search_state import TIMING_ENV
+from tui_reader.ui.search_state import TIMING_ENV, SearchState
 
 SEED_004 = "004_43a67dcebbb22425.txt"
 
@@ -241,3 +241,37 @@ async def test_typing_and_new_results_repaint_without_laying_out_the_screen(
         assert results is not None and results.query == "trieu tien singapore"
         # Only a change in the number of result rows resizes the list.
         assert layouts <= 2, layouts
+
+
+async def test_a_search_made_stale_by_a_newer_query_stops_and_the_newer_one_runs(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.search import engine
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        original = engine.search
+        stale_seen: list[bool] = []
+        shown: list[str] = []
+
+        def searching(snapshot, query, limit=50, *, cancel=None):  # type: ignore[no-untyped-def]
+            if query == "trieu":  # The reader types on while this search runs.
+                app.call_from_thread(screen._start_search, "trieu tien")
+                stale_seen.append(cancel is not None and cancel())
+            return original(snapshot, query, limit, cancel=cancel)
+
+        monkeypatch.setattr(engine, "search", searching)
+        show = SearchState.show
+
+        def showing(state: SearchState, results: engine.SearchResults) -> None:
+            shown.append(results.query)
+            show(state, results)
+
+        monkeypatch.setattr(SearchState, "show", showing)
+        screen.search_bar.value = "trieu"
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert stale_seen == [True]
+        assert shown == ["trieu tien"]  # Never the stale query's results.

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
 
@@ -123,9 +123,12 @@ class RowSnippets(Sequence[RowSnippet]):
         """How many rows have their snippet made (for tests and figures)."""
         return len(self._made)
 
-    def warm(self, indexes: Iterable[int]) -> None:
-        """Make the snippets of these rows now (in the search worker, off the UI thread)."""
+    def warm(self, indexes: Iterable[int], stale: Callable[[], bool] | None = None) -> None:
+        """Make the snippets of these rows now (in the search worker, off the UI thread);
+        stop early once ``stale()`` says a newer query is waiting."""
         for index in indexes:
+            if stale is not None and stale():
+                return
             if 0 <= index < len(self.hits):
                 self[index]
 

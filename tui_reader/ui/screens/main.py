@@ -987,16 +987,22 @@ class MainScreen(WorkerFailures, Screen[None]):
         if builder is None:
             self.app.call_from_thread(self._search_waiting, job.query)
             return
-        from tui_reader.search.engine import search
+        from tui_reader.search.engine import SearchCancelled, search
 
         query, allowed, timing = job.query, job.allowed, job.timing
         if timing is not None:
             timing.mark("started")
-        if allowed is None:
-            results = search(builder.snapshot(), query, limit=SEARCH_LIMIT)
-        else:
+
+        def stale() -> bool:  # A newer query is waiting: stop and let it run.
+            return job.sequence != self.search.sequence
+
+        limit = SEARCH_LIMIT if allowed is None else FILTERED_SEARCH_LIMIT
+        try:
+            results = search(builder.snapshot(), query, limit=limit, cancel=stale)
+        except SearchCancelled:
+            return
+        if allowed is not None:
             # The engine ranks the whole corpus; fetch more and keep what the filters allow.
-            results = search(builder.snapshot(), query, limit=FILTERED_SEARCH_LIMIT)
             kept = [hit for hit in results.hits if hit.key in allowed]
             every = min(results.every, len(kept))
             results = replace(
@@ -1008,7 +1014,9 @@ class MainScreen(WorkerFailures, Screen[None]):
             return  # Typed on meanwhile: skip the snippets, the next search is waiting.
         snippets = RowSnippets(results, results.hits)
         at = next((i for i, hit in enumerate(results.hits) if hit.key == job.keep), 0)
-        snippets.warm(range(max(0, at - job.rows), at + job.rows + 1))
+        snippets.warm(range(max(0, at - job.rows), at + job.rows + 1), stale)
+        if stale():
+            return
         if timing is not None:
             timing.mark("warmed")
         self.app.call_from_thread(self._show_results, results, job.sequence, snippets, timing)
