@@ -29,6 +29,9 @@ FILLER = [
     ("tho.txt", "Thơ ca", "Bài thơ hay về mẹ, thơ tình và thơ thiếu nhi."),
     ("lia.txt", "Chia lìa", "Cảnh chia lìa, lìa xa quê. Li, a và ba người bạn."),
     ("gai.txt", "Hoa hồng", "Hoa hồng có gai. Trời quang mây tạnh, gai góc."),
+    # A rare word of the corpus whose cut also occurs, but not much more often: kept whole.
+    ("cule.txt", "Bóng đá", "Các cule của Barcelona hát vang. Cule khắp nơi."),
+    ("cu.txt", "Chuyện làng", "Cụ Lê kể, cụ Lê cười, cụ Lê hát, cụ Lê đi, cụ Lê về."),
 ]
 NAMED = [
     ("thanhhoa.txt", "Tin địa phương", "Tỉnh Thanh Hóa đón du khách. Thanh Hóa có biển Sầm Sơn."),
@@ -36,6 +39,10 @@ NAMED = [
     ("facebook.txt", "Mạng xã hội", "Người dùng Facebook để đọc tin. Facebook đổi giao diện."),
     ("youtube.txt", "Video", "Kênh YouTube của ca sĩ đạt triệu lượt xem trên YouTube."),
     ("vietnam.txt", "Kinh tế Việt Nam", "Việt Nam xuất khẩu gạo. Kinh tế Việt Nam tăng trưởng."),
+    *(
+        (f"vn{i}.txt", f"Bản tin {i}", f"Việt Nam hôm nay, số {i}: tin Việt Nam.")
+        for i in range(5)
+    ),
     ("airline.txt", "Hàng không", "Hãng Vietnam Airlines mở đường bay mới."),
     ("hcm.txt", "Đô thị", "Thành phố Hồ Chí Minh mưa lớn, đường phố Hồ Chí Minh ngập."),
     ("nghean.txt", "Miền Trung", "Tỉnh Nghệ An mưa to. Nghệ An và Hà Tĩnh ngập."),
@@ -80,7 +87,7 @@ def test_joined_and_split_words_find_the_article(
 
 
 @pytest.mark.parametrize(
-    "query", ["thanh", "hoa", "ngoc linh", "tho", "thanh nien", "face", "li a ", "nguo"]
+    "query", ["thanh", "hoa", "ngoc linh", "tho", "thanh nien", "face", "li a ", "nguo", "cule "]
 )
 def test_ordinary_words_are_left_alone(joined: IndexBuilder, query: str) -> None:
     results = search(joined.snapshot(), query)
@@ -95,7 +102,7 @@ def test_both_readings_of_a_joined_term(joined: IndexBuilder) -> None:
     names = _names(results)
     assert names[0] == "vietnam.txt"
     assert "airline.txt" in names
-    assert results.every == 2  # Both articles hold every searched word, in one reading or other.
+    assert results.every == 7  # Every article holds the searched words, in one reading or other.
 
 
 def test_highlights_cover_both_syllables(joined: IndexBuilder, tmp_path: Path) -> None:

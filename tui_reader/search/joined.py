@@ -49,6 +49,7 @@ MAX_TYPO_READINGS = 4
 FIXED_QUALITY = 0.7
 #: A reading must be this many times more frequent than the other to win.
 RATIO = 2.0
+RATIO_KNOWN = 10.0  # ...and this many times for a word that is itself a term.
 MIN_PHRASE = 1  # Phrase occurrences a split needs at all.
 MIN_JOINED = 2  # Occurrences a joined term needs at all.
 TYPO_DISCOUNT = 0.1  # A split with a corrected part counts a tenth...
@@ -400,7 +401,9 @@ def _split_word(
     # clearly outnumbered; a typo of another word (``thanhh``: "thanh") just outnumbered.
     alone = float(counter.terms([own])[0]) if own is not None else 0.0
     alone += COMPLETION_WEIGHT * float(sum(counter.terms(completions)))
-    beat = RATIO * alone
+    # A word the corpus holds (``cule``, ``vietnam``) is split only when the phrase is
+    # much more frequent: short common syllables fall next to each other by chance.
+    beat = (RATIO_KNOWN if own is not None else RATIO) * alone
     edits = 2 if len(word) >= 9 else 1  # Four letters have typo neighbours too (``douc``).
     near = [g for g, _ in lexicon.neighbours(word, edits) if g < size and g != own]
     if near:
