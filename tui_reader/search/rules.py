@@ -154,33 +154,35 @@ class _Matches:
         self.held = held
         self.edit_tables = edit_tables
 
+    def per_doc_any(self, mask: Bools) -> Bools:
+        """Per doc: whether ``mask`` holds anywhere in its tokens (one reduction, no sort)."""
+        return np.logical_or.reduceat(mask, self.base)
+
     def resolve(self, correctable: Sequence[bool]) -> None:
         """Decide what counts, with held-in-place corrections only for ``correctable`` words."""
-        n, q, strong, tokens = self.n, self.q, self.strong, self.tokens
+        n, q, strong, tokens, owner = self.n, self.q, self.strong, self.tokens, self.owner
         held = self.held & np.asarray(correctable, dtype=bool)[:, None]
         self.held = held
-        good = (q >= PREFIX - _EPS) | held
+        typed = self.typed
+        good = typed | held
         counted = np.empty_like(strong)
         matched = np.zeros((n, self.k), dtype=bool)
         corrected = np.zeros((n, self.k), dtype=bool)  # Best match is a neighbour held in place.
         edits = np.zeros((n, self.k), dtype=np.int64)
         exact = np.zeros((n, self.k), dtype=bool)
         for j in range(n):
-            has_good = np.bincount(self.owner[good[j]], minlength=self.k) > 0
-            ok = strong[j] & ~has_good[self.owner]
-            best_ok = np.zeros(self.k, dtype=np.float32)
-            np.maximum.at(best_ok, self.owner[ok], q[j][ok])
-            counted[j] = (good[j] & has_good[self.owner]) | (
-                ok & (np.abs(q[j] - best_ok[self.owner]) < _EPS)
-            )
+            has_good = self.per_doc_any(good[j])
+            ok = strong[j] & ~has_good[owner]
+            best_ok = np.maximum.reduceat(np.where(ok, q[j], 0), self.base)
+            at_best = ok & (np.abs(q[j] - best_ok[owner]) < _EPS)
+            counted[j] = (good[j] & has_good[owner]) | at_best
             matched[j] = has_good | (best_ok > 0)
-            exact[j] = np.bincount(self.owner[q[j] >= 1.0 - _EPS], minlength=self.k) > 0
-            at_prefix = np.bincount(self.owner[q[j] >= PREFIX - _EPS], minlength=self.k) > 0
-            corrected[j] = has_good & ~at_prefix
-            at_best = ok & (np.abs(q[j] - best_ok[self.owner]) < _EPS)
-            fewest = np.full(self.k, 255, dtype=np.int64)
-            np.minimum.at(fewest, self.owner[at_best], self.edit_tables[j][tokens[at_best]])
-            edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
+            exact[j] = self.per_doc_any(q[j] >= 1.0 - _EPS)
+            corrected[j] = has_good & ~self.per_doc_any(typed[j])
+            if at_best.any():
+                cost = np.where(at_best, self.edit_tables[j][tokens], 255).astype(np.int64)
+                fewest = np.minimum.reduceat(cost, self.base)
+                edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
         self.counted = counted
         self.matched = matched
         self.corrected = corrected
@@ -346,8 +348,8 @@ def rank_docs(
     title_words = np.zeros(m.k, dtype=np.int64)
     lead_words = np.zeros(m.k, dtype=np.int64)
     for j in range(n):
-        title_words += np.bincount(m.owner[m.counted[j] & in_title], minlength=m.k) > 0
-        lead_words += np.bincount(m.owner[m.counted[j] & in_lead], minlength=m.k) > 0
+        title_words += m.per_doc_any(m.counted[j] & in_title)
+        lead_words += m.per_doc_any(m.counted[j] & in_lead)
     attr = title_words * 32 + lead_words
     words_as_typed = m.exact.sum(axis=0).astype(np.int64)
     compounds = _compounds_held(m, plan)
@@ -387,7 +389,7 @@ def _compounds_held(m: _Matches, plan: QueryPlan) -> I64:
         ends = np.zeros_like(ok)  # The word ends there (not «Hà nội dung» for ``ha noi``).
         ends[:-length] = ~m.joined[length:]
         ok &= ends
-        held += np.bincount(m.owner[ok], minlength=m.k) > 0
+        held += m.per_doc_any(ok)
     return held
 
 
@@ -395,7 +397,7 @@ def _bm25(m: _Matches, idf: Sequence[float], avg_len: float) -> F64:
     norm = BM25_K1 * (1 - BM25_B + BM25_B * m.lens / max(avg_len, 1.0))
     score = np.zeros(m.k, dtype=np.float64)
     for j in range(m.n):
-        tf = np.bincount(m.owner[m.counted[j]], minlength=m.k).astype(np.float64)
+        tf = np.add.reduceat(m.counted[j].astype(np.int64), m.base).astype(np.float64)
         score += idf[j] * tf * (BM25_K1 + 1) / (tf + norm)
     return score
 
