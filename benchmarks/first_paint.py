@@ -15,7 +15,8 @@ worker processes are separate and not counted here.
 
 Usage::
 
-    python benchmarks/first_paint.py [--corpus DIR] [--runs 5]
+    python benchmarks/first_paint.py [--corpus DIR] [--runs 5] [--warm-only]
+        [--warm-cache DIR] [--compare main=/path/to/main/checkout]
 
 With no ``--corpus`` the 35k corpus is unpacked from ../shared/corpora into
 ``.bench/`` (ignored by git) on first use.
@@ -143,6 +144,13 @@ def main() -> int:
     parser.add_argument(
         "--warm-cache", help="cache dir to keep between runs (saves rebuilding the index)"
     )
+    parser.add_argument("--warm-only", action="store_true", help="skip the cold runs")
+    parser.add_argument(
+        "--compare",
+        metavar="LABEL=PYTHONPATH",
+        help="also time a warm start of the tui_reader found on PYTHONPATH (e.g. a checkout "
+        "of main), interleaved with this one's runs in the same session",
+    )
     args = parser.parse_args()
     corpus = ensure_corpus(args.corpus)
     marker = first_title(corpus)
@@ -166,15 +174,18 @@ def main() -> int:
     row, empty_med = summarize("empty Textual app", empty_t, empty_r)
     rows.append(row)
 
-    cold_t, cold_r = [], []
-    for i in range(args.runs):
+    cold_t: list[float] = []
+    cold_r: list[float] = []
+    for i in range(0 if args.warm_only else args.runs):
         cache = work / f"cold-cache-{i}"
         run_env = dict(env, TUI_READER_CACHE_DIR=str(cache))
         t, r = run_once([exe, str(corpus)], marker, run_env, args.linger)
         cold_t.append(t)
         cold_r.append(r)
-    row, cold_med = summarize("tui-reader cold (no cache)", cold_t, cold_r)
-    rows.append(row)
+    cold_med = float("nan")
+    if cold_t:
+        row, cold_med = summarize("tui-reader cold (no cache)", cold_t, cold_r)
+        rows.append(row)
 
     # A warm cache is what an earlier session leaves once its background work is done:
     # the listing and the complete search index.
@@ -191,13 +202,31 @@ def main() -> int:
 
     refresh_listing(warm_cache, [corpus.absolute()])
     warm_env = dict(env, TUI_READER_CACHE_DIR=str(warm_cache))
-    warm_t, warm_r = [], []
+    label, _, other = (args.compare or "").partition("=")
+    other_env = dict(warm_env, PYTHONPATH=other)
+    warm_t, warm_r, other_t, other_r, base_t = [], [], [], [], []
     for _ in range(args.runs):
+        # Interleaved, so a change in the machine's load falls on every variant alike.
+        if args.compare:
+            t, r = run_once([exe, str(corpus)], marker, other_env, args.linger)
+            other_t.append(t)
+            other_r.append(r)
+            t, _r = run_once([sys.executable, str(empty_script)], "EMPTY-APP-READY", env, 0.5)
+            base_t.append(t)
         t, r = run_once([exe, str(corpus)], marker, warm_env, args.linger)
         warm_t.append(t)
         warm_r.append(r)
     row, warm_med = summarize("tui-reader warm (cached)", warm_t, warm_r)
     rows.append(row)
+    if args.compare:
+        row, other_med = summarize(f"{label} warm (cached)", other_t, other_r)
+        rows.append(row)
+        base_med = statistics.median(empty_t + base_t)
+        rows.append(
+            f"empty app over all {len(empty_t + base_t)} runs: median {base_med * 1000:.0f} ms; "
+            f"warm / empty = {warm_med / base_med:.2f}x, {label} warm / empty = "
+            f"{other_med / base_med:.2f}x"
+        )
 
     rows.append(
         f"warm / empty = {warm_med / empty_med:.2f}x (target <= 2x); "
