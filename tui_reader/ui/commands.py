@@ -5,7 +5,9 @@ palette was opened on, so every key is also a command and a new binding needs
 no palette code; ``check_action`` gates them as it gates the keys.
 :class:`BookmarkCommands` jumps to a bookmark, :class:`ArticleCommands` opens an
 article by title, and :class:`SourceProvider` picks the source filter. Every
-title shown is sanitized outside text.
+title shown is sanitized outside text, and never parsed as markup (:func:`plain`,
+:func:`highlighted`); the three searches match like the app's search (no tone
+marks needed) and the slow ones run in threads.
 """
 
 from __future__ import annotations
