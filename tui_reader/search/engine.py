@@ -74,7 +74,7 @@ W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
 PAIR_BONUS, WORD_BONUS = 0.5, 0.1
 BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 MAX_ANCHOR_POSTINGS = 3_000_000  # Degenerate one-letter queries: look at this many at most.
-RERANK_MIN = 100
+RERANK_MIN = 200
 STRONG_MATCH = 0.5  # Word matches at least this good count towards a "strong" alignment.
 SCAN_CHUNK = 65_536  # Anchor occurrences aligned between checks for an early stop.
 
@@ -503,7 +503,12 @@ def _align_segment(
     cand = np.flatnonzero(cand_mask)
     # Shortlist order: rule 1's upper bound first, then the phrase alignment, then words held.
     align = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
-    pre = (count[cand] * 1e6 + np.round(align, 1) * 100 + held[cand]).astype(np.float64)
+    # The query's pyvi words held as words (loi_ich, di_bo) come before the alignment:
+    # «lợi ích ... đi bộ» in a title is worth more than «lợi ích ... hủy bỏ đi».
+    words = np.zeros(n_docs, dtype=np.float64)
+    for _, _, gid in ctx.plan.compounds:
+        words[seg.doc_list(gid)] += 1
+    pre = count[cand] * 1e6 + words[cand] * 1e4 + np.round(align, 1) * 100 + held[cand]
     return counts, _Shortlist(view, cand, pre, body_pos[cand])
 
 
