@@ -321,3 +321,19 @@ def test_an_index_of_the_previous_format_is_rebuilt(
     builder = IndexBuilder(index, workers=0)
     assert builder.load_error and "another version" in builder.load_error
     assert builder.update(files_of(corpus)).added == 4 and builder.snapshot().with_words
+
+
+def _niceness_after_words() -> int:
+    from tui_reader.search import update
+
+    update._segment_keyed(([], []))
+    return os.nice(0)
+
+
+def test_words_are_segmented_at_a_lower_priority_in_workers_only() -> None:
+    from tui_reader.procs import worker_pool
+
+    before = os.nice(0)
+    assert _niceness_after_words() == before  # In this process: never niced.
+    with worker_pool(1) as pool:
+        assert pool.submit(_niceness_after_words).result() >= min(before + 10, 19)

@@ -12,8 +12,9 @@ new and changed files are indexed in two phases:
    stored text; several small segments become one, so this is also the first
    build's merge (``words_progress``). Segmentation is reused by content key,
    so a renamed file, a touched file or a corpus of copies is never segmented
-   twice. A cancelled or killed update leaves syllable segments behind, and
-   the next update adds their words.
+   twice. The workers run this phase at a lower CPU priority, so the reader
+   searching meanwhile is served first. A cancelled or killed update leaves
+   syllable segments behind, and the next update adds their words.
 
 Once every segment has its words, an index searches exactly as if words had
 been indexed with the syllables (the tests compare both). Small segments are
@@ -25,6 +26,8 @@ the builder when there is something new to search through ``publish``.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -405,9 +408,32 @@ def _pool(workers: int) -> contextlib.AbstractContextManager[LifelinePool]:
     return worker_pool(workers)
 
 
+#: Niceness added to a worker process once it segments words (background work).
+WORDS_NICENESS = 10
+
+
+def _background() -> None:
+    """Lower this worker's CPU priority, once: pyvi runs while the reader searches.
+
+    Only in a worker process (never the app's own, when there is no pool); on
+    an idle machine a niced worker still gets every free cycle.
+    """
+    if multiprocessing.parent_process() is None:
+        return
+    global _niced
+    if not _niced:
+        _niced = True
+        with contextlib.suppress(OSError, AttributeError):
+            os.nice(WORDS_NICENESS)
+
+
+_niced = False
+
+
 def _segment_keyed(
     job: tuple[list[str], list[tuple[bytes, list[int]]]],
 ) -> tuple[list[str], list[bytes]]:
     """:func:`segment_batch`, keeping the content keys beside the join flags."""
+    _background()
     keys, jobs = job
     return keys, segment_batch(jobs)
