@@ -189,3 +189,28 @@ async def test_long_lists_are_built_a_page_at_a_time(make_app: MakeApp) -> None:
             await settle(pilot)
             assert len(marks.shown) == listed
         assert len({m.uid for m in marks.shown}) == CANDIDATES
+
+
+async def test_a_paste_on_the_list_goes_to_the_filter_sanitized(make_app: MakeApp) -> None:
+    """Pasting while the list has focus fills the filter (as typing does), escapes made safe."""
+    from textual import events
+
+    from tui_reader.store.bookmarks import NewBookmark
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        quote = "Hà Nội mùa thu"
+        new = NewBookmark("k1", Path("/c/1.txt"), "Bài 1", 0, quote, 0, len(quote))
+        app.store.call(lambda s: s.add_bookmark(new))
+        await pilot.press("B")
+        await settle(pilot)
+        marks = pilot.app.screen
+        assert isinstance(marks, BookmarksScreen)
+        marks.option_list.focus()
+        await settle(pilot)
+        marks.option_list.post_message(events.Paste("ha \x1b]2;pwned\x07noi"))
+        await settle(pilot)
+        value = marks.filter_input.value
+        assert value.startswith("ha ") and value.endswith("noi")
+        assert "\x1b" not in value and "\x07" not in value

@@ -148,6 +148,13 @@ class BookmarkList(LegibleOptionList):
             event.prevent_default()
             screen.type_into_filter(event.character)
 
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste while the list has focus goes to the filter too, not into the void."""
+        screen = self.screen
+        if event.text and isinstance(screen, BookmarksScreen):
+            event.stop()
+            screen.type_into_filter(event.text)
+
 
 class BookmarksScreen(WorkerFailures, Screen[None]):
     """List, filter, open, edit, delete (undoable) and export bookmarks."""
