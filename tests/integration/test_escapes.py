@@ -297,11 +297,6 @@ def test_cli_text_output_is_safe_and_one_line_per_field(
     assert outputs[3].returncode == 2 and SHOWN in outputs[3].stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: after a long paste the search bar does not scroll to show its end "
-    "(nothing raw is written; the stream check runs in the surfaces test)",
-)
 def test_a_paste_into_the_search_bar_is_all_query_shown_safe(
     tmp_path: Path, hostile_corpus: Path
 ) -> None:

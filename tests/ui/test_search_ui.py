@@ -275,3 +275,37 @@ async def test_a_search_made_stale_by_a_newer_query_stops_and_the_newer_one_runs
         await settle(pilot)
         assert stale_seen == [True]
         assert shown == ["trieu tien"]  # Never the stale query's results.
+
+
+@pytest.mark.parametrize("size", [(120, 36), (70, 22)])
+async def test_a_long_paste_into_a_fresh_search_bar_shows_its_end_and_the_cursor(
+    make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    """The paste is the bar's first change (Input does not scroll on that one)."""
+    from textual import events
+
+    from tui_reader.ui.widgets.search_bar import SearchBar
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await pilot.press("slash")
+        bar = screen.query_one(SearchBar)
+        app.post_message(events.Paste("trieu " + "tien hanh " * 20 + "cuoi"))
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+        def shown() -> str:
+            return bar.render_line(0).text
+
+        assert bar.value.endswith("cuoi") and bar.cursor_position == len(bar.value)
+        assert bar.max_scroll_x > 0  # longer than the bar, at both widths
+        assert shown().rstrip().endswith("cuoi"), shown()
+        # Scrolled right to the end: the virtual width holds the cursor's cell after it.
+        assert bar.scroll_x == bar.max_scroll_x
+        await pilot.press(*"xa")  # typing on keeps the end in view
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert shown().rstrip().endswith("cuoixa"), shown()
+        assert bar.scroll_x == bar.max_scroll_x

@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
 from textual.timer import Timer
@@ -158,6 +159,7 @@ class SearchBar(SafeInput):
     def _on_input_changed(self, event: Input.Changed) -> None:
         if event.input is not self:
             return
+        self.reveal_cursor()
         self.cancel_pending()
         if not event.value.strip():
             self.post_message(self.Cleared(self))
@@ -165,6 +167,17 @@ class SearchBar(SafeInput):
         value = event.value
         self._typed = time.monotonic()
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._fire(value))
+
+    def reveal_cursor(self) -> None:
+        """Scroll the bar so that the cursor (and, after a paste, the query's end) shows.
+
+        Input scrolls to its cursor when the cursor moves, except on the first change
+        of its value, which puts the cursor at the end without scrolling: a long paste
+        into a fresh bar showed its start and hid the cursor.
+        """
+        before = self.value[: self.cursor_position]
+        cell = cell_len(before) + (1 if self.cursor_position == len(self.value) else 0)
+        self.scroll_to_region(Region(cell, 0, 1, 1), force=True, animate=False)
 
     def _fire(self, value: str) -> None:
         self._timer = None
