@@ -10,7 +10,10 @@ places each run of text at its first cell and trusts the font to advance one
 cell per character; a font without the glyphs falls back to a proportional one
 and the words drift ("thốngMỹ", "tại  Hà Nộiđể"). So for the PNG every
 character is placed at its own cell (:func:`cell_positioned`), whatever font
-draws it.
+draws it. A symbol DejaVu lacks (the header's "⭘") is drawn with a look-alike
+it has (:data:`LOOKALIKES`) rather than left to a fallback font the machine may
+not have (a box with the code point in it); any other character no installed font
+has is named on stderr, so a PNG with tofu is never written silently.
 
     python scripts/screenshots.py [--only NAME ...]
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import html
 import os
 import re
@@ -27,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +43,11 @@ WIDE = (120, 36)
 NARROW = (70, 22)
 PNG_FONT = "DejaVu Sans Mono"
 """The font the PNGs are drawn with (fonts-dejavu-core); it covers Vietnamese."""
+LOOKALIKES = {
+    "⭘": "◯",  # U+2B58 heavy circle (Textual's header icon) -> U+25EF large circle
+    "🔎": "⌕",  # U+1F50E magnifier (the palette's prompt) -> U+2315 telephone recorder
+}
+"""Symbols DejaVu Sans Mono lacks, and the character of that font drawn in their place."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,29 @@ def clusters(text: str) -> Iterator[tuple[str, int]]:
         yield current, cell_len(current)
 
 
-def _positioned(match: re.Match[str]) -> str:
+def font_has(char: str, font: str | None = PNG_FONT) -> bool:
+    """Whether fontconfig has ``font`` (None: any installed font) with a glyph for ``char``."""
+    return _font_has(ord(char), font)
+
+
+@functools.cache
+def _font_has(code: int, font: str | None) -> bool:
+    if not shutil.which("fc-list"):
+        return True  # cannot tell: leave the character to the renderer
+    pattern = f":charset={code:x}" + (f":family={font}" if font else "")
+    found = subprocess.run(["fc-list", pattern, "family"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+def drawable(cluster: str, has: Callable[[str], bool] = font_has) -> str:
+    """``cluster`` as the PNG font can draw it: itself, or the look-alike of a missing symbol."""
+    base = cluster[0]
+    if ord(base) < 0x2000 or has(base):
+        return cluster
+    return LOOKALIKES.get(base, cluster)
+
+
+def _positioned(match: re.Match[str], has: Callable[[str], bool] = font_has) -> str:
     body = html.unescape(match["body"])
     cells = cell_len(body)
     if not cells:
@@ -132,7 +163,7 @@ def _positioned(match: re.Match[str]) -> str:
     spans = []
     for cluster, size in clusters(body):
         if cluster.strip():
-            glyph = html.escape(unicodedata.normalize("NFC", cluster))
+            glyph = html.escape(unicodedata.normalize("NFC", drawable(cluster, has)))
             spans.append(f'<tspan x="{x:.2f}">{glyph}</tspan>')
         x += size * width
     return (
@@ -141,17 +172,35 @@ def _positioned(match: re.Match[str]) -> str:
     )
 
 
-def cell_positioned(svg: str, font: str = PNG_FONT) -> str:
-    """The SVG with every character at its own cell and ``font`` first in the font list."""
+def cell_positioned(svg: str, font: str = PNG_FONT, has: Callable[[str], bool] = font_has) -> str:
+    """The SVG with every character at its own cell and ``font`` first in the font list.
+
+    ``has`` tells whether the font draws a character (fontconfig by default): a
+    missing symbol with a look-alike in :data:`LOOKALIKES` is drawn as that.
+    """
     svg = re.sub(r"font-family: [^;]*monospace;", f"font-family: {font}, monospace;", svg)
-    return TEXT.sub(_positioned, svg)
+    return TEXT.sub(lambda match: _positioned(match, has), svg)
+
+
+def undrawable(svg: str) -> set[str]:
+    """The characters of ``svg``'s text that no installed font has (they would be tofu)."""
+    missing = set()
+    for match in TEXT.finditer(svg):
+        for cluster, _size in clusters(html.unescape(match["body"])):
+            char = drawable(cluster)[0]
+            if ord(char) >= 0x2000 and not font_has(char) and not font_has(char, None):
+                missing.add(char)
+    return missing
 
 
 def to_png(svg: Path, converter: str) -> Path:
     """Draw ``svg`` to a PNG beside it, one character per cell."""
     png = svg.with_suffix(".png")
+    text = svg.read_text(encoding="utf-8")
+    for char in sorted(undrawable(text)):
+        print(f"{png.name}: no installed font draws U+{ord(char):04X} {char!r}", file=sys.stderr)
     with tempfile.NamedTemporaryFile("w", suffix=".svg", encoding="utf-8", delete=False) as tmp:
-        tmp.write(cell_positioned(svg.read_text(encoding="utf-8")))
+        tmp.write(cell_positioned(text))
     try:
         subprocess.run([converter, "-o", str(png), tmp.name], check=True)
     finally:
