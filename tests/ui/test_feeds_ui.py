@@ -225,3 +225,48 @@ def test_feed_list_snapshot(  # type: ignore[no-untyped-def]
         await settle(pilot)
 
     assert snap_compare(_app(dirs), terminal_size=(120, 36), run_before=open_list)
+
+
+async def test_last_fetch_and_totals_are_muted_and_legible_in_every_theme(
+    dirs: dict[str, Path],
+) -> None:
+    """ "not fetched yet" and "/total" are fainter than the feed's name, yet at 3:1 or more.
+
+    They were drawn with "$text-muted" ("auto 60%"), which a row's Content resolves to
+    the full contrast colour: brighter than the name, not muted.
+    """
+    from textual.color import Color
+
+    from tests.ui.test_contrast import THEMES, faint_texts
+    from tui_reader.ui.contrast import contrast_ratio
+    from tui_reader.ui.screens.feeds import FeedRow
+
+    rows = [FeedRow("Tin mới", 0, 0), FeedRow("Thời sự", 3, 9, "2026-12-02T10:00:00")]
+    app = _app(dirs)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedsScreen(rows, all_unread=3, all_total=9))
+        await settle(pilot)
+        listing = app.screen.query_one("#feeds-list", OptionList)
+        listing.highlighted = 0  # the cursor on "All articles", not on the rows measured
+        checked = 0
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            assert not faint_texts(app), (theme, faint_texts(app)[:3])
+            lines = [listing.render_line(y) for y in range(listing.size.height)]
+            line = next(line for line in lines if "Tin mới" in line.text)
+            styles = {segment.text.strip(): segment.style for segment in line}
+            name, note = styles["Tin mới"], styles["not fetched yet"]
+            assert name is not None and note is not None
+            assert name.color is not None and note.color is not None
+            if name.color.is_system_defined or name.bgcolor is None:
+                continue  # an ANSI theme: the terminal's colours, dim by Textual's rules
+            background = Color.from_rich_color(name.bgcolor)
+            ratios = [
+                contrast_ratio(Color.from_rich_color(style.color), background)
+                for style in (name, note)
+            ]
+            assert ratios[1] < ratios[0], (theme, ratios)
+            checked += 1
+        assert checked >= len(THEMES) - 2

@@ -48,13 +48,13 @@ def _row(row: FeedRow, width: int) -> Content:
     style = "bold" if row.unread else ""
     parts: list[tuple[str, str] | str] = [
         (f"{row.unread:>5} ", style),
-        (f"/{row.total:<5} ", "$text-muted"),
+        (f"/{row.total:<5} ", "$foreground-muted"),
         (safe_line(row.name)[:width], style),
     ]
     if row.error:
         parts.append((f"  ⚠ {safe_line(row.error)[:80]}", "italic $text-warning"))
     elif row.last_fetch is None:
-        parts.append(("  not fetched yet", "italic $text-muted"))
+        parts.append(("  not fetched yet", "italic $foreground-muted"))
     return Content.assemble(*parts)
 
 
