@@ -220,3 +220,35 @@ def test_a_stale_search_is_cancelled(tmp_path: Path, build: Build) -> None:
     with pytest.raises(SearchCancelled):
         search(builder.snapshot(), "ha noi", cancel=lambda: True)
     assert search(builder.snapshot(), "ha noi", cancel=lambda: False).hits
+
+
+def test_allowed_articles_are_searched_alone_with_their_own_counts(
+    tmp_path: Path, build: Build
+) -> None:
+    """The app's filters (unread only, one source): the best of the allowed articles, not
+    the corpus' best with the others dropped, which left a filter with few or no results."""
+    folder = tmp_path / "allowed"
+    folder.mkdir()
+    for i in range(30):
+        write_article(
+            folder, f"strong{i:02}.txt", f"Hội nghị thượng đỉnh {i}", "Hội nghị thượng đỉnh."
+        )
+    for i in range(4):
+        write_article(
+            folder, f"weak{i}.txt", f"Bản tin {i}", "Chiều nay có hội nghị ở Hà Nội về giá."
+        )
+    write_article(folder, "other.txt", "Thời tiết", "Trời nắng nóng kéo dài.")
+    builder, _ = build(folder)
+    snapshot = builder.snapshot()
+    everything = search(snapshot, "hoi nghi", limit=100)
+    assert everything.some == 34
+    assert all(name.startswith("strong") for name in _names(everything)[:30])
+    weak = {hit.key for hit in everything.hits if Path(hit.path).name.startswith("weak")}
+    assert len(weak) == 4
+    allowed = weak | {h.key for h in search(snapshot, "thoi tiet").hits}
+    only = search(snapshot, "hoi nghi", limit=3, allowed=allowed)
+    assert len(only.hits) == 3 and {hit.key for hit in only.hits} <= weak
+    assert (only.every, only.some) == (4, 4)
+    assert search(snapshot, "hoi nghi", allowed=set()).hits == []
+    # The unfiltered search is untouched by a filtered one (the views are not changed).
+    assert _names(search(snapshot, "hoi nghi", limit=100)) == _names(everything)

@@ -256,11 +256,11 @@ async def test_a_search_made_stale_by_a_newer_query_stops_and_the_newer_one_runs
         stale_seen: list[bool] = []
         shown: list[str] = []
 
-        def searching(snapshot, query, limit=50, *, cancel=None):  # type: ignore[no-untyped-def]
+        def searching(snapshot, query, limit=50, *, cancel=None, allowed=None):  # type: ignore[no-untyped-def]
             if query == "trieu":  # The reader types on while this search runs.
                 app.call_from_thread(screen._start_search, "trieu tien")
                 stale_seen.append(cancel is not None and cancel())
-            return original(snapshot, query, limit, cancel=cancel)
+            return original(snapshot, query, limit, cancel=cancel, allowed=allowed)
 
         monkeypatch.setattr(engine, "search", searching)
         show = SearchState.show

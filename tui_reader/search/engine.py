@@ -48,6 +48,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -237,12 +238,16 @@ def search(
     limit: int = 50,
     *,
     cancel: Callable[[], bool] | None = None,
+    allowed: AbstractSet[str] | None = None,
 ) -> SearchResults:
     """Search ``snapshot`` for ``query``; never raises on any query text.
 
     ``cancel`` is asked between steps (after planning, between segments, before
     ranking); when it returns True the search stops with :class:`SearchCancelled`
-    (a newer keystroke made this query stale).
+    (a newer keystroke made this query stale). ``allowed`` (article keys) limits the
+    search to those articles, as if the others were deleted: the counts, the
+    shortlist and the ``limit`` best are all theirs (the app's unread and source
+    filters), never the corpus' best filtered afterwards.
     """
 
     def check() -> None:
@@ -251,6 +256,8 @@ def search(
 
     started = time.perf_counter()
     views = [v for v in snapshot.views if v.live]
+    if allowed is not None:
+        views = [v for v in (_only(v, allowed) for v in views) if v.live]
     if not views or limit <= 0:
         return _results(snapshot, query, [], (0, 0), started, None)
     plan = plan_query(
@@ -315,6 +322,13 @@ def search(
     # Ties go by key, then path: never by which segment an article landed in.
     hits.sort(key=lambda h: (-h.score, -(h.rank.bm25 if h.rank else 0.0), h.key, h.path))
     return _results(snapshot, query, hits[:limit], (every, some), started, plan, matcher)
+
+
+def _only(view: SegmentView, allowed: AbstractSet[str]) -> SegmentView:
+    """``view`` with every article outside ``allowed`` counted as deleted."""
+    keys = view.segment.doc_keys()
+    kept = np.fromiter((key in allowed for key in keys), dtype=bool, count=len(keys))
+    return SegmentView(view.segment, view.deleted | ~kept)
 
 
 def _results(

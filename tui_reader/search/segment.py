@@ -431,6 +431,7 @@ class Segment:
         self.mtimes: I64 = arrays["mtimes"]
         self._paths = _Blob(folder, "paths", n)
         self._keys = _Blob(folder, "keys", n)
+        self._all_keys: list[str] | None = None
         self._titles = _Blob(folder, "titles", n)
         self._stored = _Blob(folder, "stored", n)
         # Small per-doc arrays used by every query: keep them in RAM.
@@ -459,6 +460,12 @@ class Segment:
 
     def doc_key(self, doc: int) -> str:
         return _dec(self._keys[doc])
+
+    def doc_keys(self) -> list[str]:
+        """Every doc's key, in doc order (decoded once, then kept: the segment is read-only)."""
+        if self._all_keys is None:
+            self._all_keys = [_dec(key) for key in self._keys.all()]
+        return self._all_keys
 
     def doc_title(self, doc: int) -> str:
         return _dec(self._titles[doc])

@@ -64,9 +64,6 @@ hold its lock)."""
 NARROW = 80
 """Below this many columns the screen shows one pane at a time."""
 
-FILTERED_SEARCH_LIMIT = 500
-"""Ranked results fetched when filters are on, so enough pass them to fill the list."""
-
 LIST_MODES = ("normal", "wide", "hidden")
 
 INDEXING_NOTICE_SECONDS = 2.0
@@ -996,18 +993,13 @@ class MainScreen(WorkerFailures, Screen[None]):
         def stale() -> bool:  # A newer query is waiting: stop and let it run.
             return job.sequence != self.search.sequence
 
-        limit = SEARCH_LIMIT if allowed is None else FILTERED_SEARCH_LIMIT
         try:
-            results = search(builder.snapshot(), query, limit=limit, cancel=stale)
+            # With filters on, the engine searches only what they let through (its counts too).
+            results = search(
+                builder.snapshot(), query, limit=SEARCH_LIMIT, cancel=stale, allowed=allowed
+            )
         except SearchCancelled:
             return
-        if allowed is not None:
-            # The engine ranks the whole corpus; fetch more and keep what the filters allow.
-            kept = [hit for hit in results.hits if hit.key in allowed]
-            every = min(results.every, len(kept))
-            results = replace(
-                results, hits=kept[:SEARCH_LIMIT], total=len(kept), some=len(kept), every=every
-            )
         if timing is not None:
             timing.mark("searched")
         if job.sequence != self.search.sequence:
