@@ -159,7 +159,14 @@ def main() -> int:
     if not Path(exe).exists():
         exe = shutil.which("tui-reader") or sys.exit("tui-reader is not installed")
     work = Path(tempfile.mkdtemp(prefix="tui-bench-"))
-    env = dict(os.environ, TERM="xterm-256color", TUI_READER_DATA_DIR=str(work / "data"))
+    # Fresh user dirs: the person's own config.toml (theme, sort, keymap, corpus) must not
+    # change what is timed, and their read marks are never touched.
+    env = dict(
+        os.environ,
+        TERM="xterm-256color",
+        TUI_READER_DATA_DIR=str(work / "data"),
+        TUI_READER_CONFIG_DIR=str(work / "config"),
+    )
     env.pop("TEXTUAL", None)
 
     empty_script = work / "empty_app.py"
