@@ -147,6 +147,43 @@ async def test_a_query_typed_in_one_burst_with_the_slash_is_kept(make_app: MakeA
         assert screen.search.active
 
 
+async def test_keys_that_arrive_together_start_one_search_for_the_whole_burst(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No debounce timer: the bar hands the screen a query once the keys already
+    waiting for it are handled, so a burst is one search, not one per key."""
+    from textual import events
+
+    from tui_reader.ui.screens.main import MainScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = main_screen(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        started: list[str] = []
+        original = MainScreen._start_search
+
+        def recording(self: MainScreen, query: str, *args: object) -> None:
+            started.append(query)
+            original(self, query, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(MainScreen, "_start_search", recording)
+        for char in "trieu":
+            app.post_message(events.Key(char, char))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert started == ["trieu"]
+        results = screen.search.results
+        assert results is not None and results.query == "trieu"
+        await pilot.press("space", "t")  # Typed one by one: each key is a search.
+        await settle(pilot)
+        assert started[1:] == ["trieu ", "trieu t"]
+        results = screen.search.results
+        assert results is not None and results.query == "trieu t"
+
+
 async def test_enter_opens_the_passage_holding_the_whole_query(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -1,7 +1,8 @@
-"""The search bar: debounces typing and owns the keys that lead into and out of it.
+"""The search bar: turns typing into queries and owns the keys that lead into and out of it.
 
 The screen never times keystrokes itself: the bar posts :class:`SearchBar.Query`
-once typing pauses, :class:`SearchBar.Cleared` at once when the query is
+when the query changed and no more keys are waiting for the bar (a burst that
+arrives together is one query), :class:`SearchBar.Cleared` at once when the query is
 emptied, and :class:`SearchBar.Leave` when the reader moves down into the
 results. It also catches keys that were routed to the old focus in the same
 burst as ``/`` (see :meth:`SearchBar.route`).
@@ -19,19 +20,18 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.timer import Timer
 from textual.widgets import Input
 
 from tui_reader.ui.safe import SafeInput
 
-DEBOUNCE_SECONDS = 0.02
-"""Keys that arrive together (a paste, a rolled pair) start one search, not one each.
-
-Shorter than any gap between a person's keystrokes (35 ms and up, 110 ms typical),
-so it never waits for typing to pause: every key starts a search, and the screen
-keeps at most one waiting behind the one running (the newest query; stale ones
-never run). Waiting longer would only add to the time after the last key,
-which is what the reader waits for (benchmarks/typing_bench.py)."""
+# No debounce timer: a query is searched as soon as the bar has handled the keys
+# already waiting for it (:meth:`SearchBar._on_input_changed`), so keys that arrive
+# together (a rolled pair, tmux send-keys) still start one search, and a key
+# typed alone starts its search at once. A timer (20 ms, before that 50 and 120)
+# only added to the time after the last key, the one the reader waits for
+# (benchmarks/typing_bench.py): searches never pile up anyway (the screen keeps
+# at most the newest query waiting, and a search made stale by a newer key stops
+# at the engine's next check).
 
 HISTORY_SIZE = 100
 """Searches remembered for up/down in the bar."""
@@ -76,7 +76,7 @@ class SearchBar(SafeInput):
 
     @dataclass
     class Query(Message):
-        """Typing paused on a non-empty query: search for it."""
+        """The query changed (and no more keys are waiting): search for it."""
 
         search_bar: SearchBar
         query: str
@@ -99,7 +99,8 @@ class SearchBar(SafeInput):
         self, *, placeholder: str = "", id: str | None = None, history: list[str] | None = None
     ) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
-        self._timer: Timer | None = None
+        self._pending = 0
+        """Counts edits: a query is searched only if no edit came after it."""
         self._typed = 0.0
         self.history: list[str] = list(history or [])[-HISTORY_SIZE:]
         """Past searches, oldest first."""
@@ -145,10 +146,8 @@ class SearchBar(SafeInput):
         self.cursor_position = len(self.value)
 
     def cancel_pending(self) -> None:
-        """Drop a query still waiting out the debounce."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        """Drop a query not yet handed to the screen."""
+        self._pending += 1
 
     def clear_query(self) -> None:
         """Empty the bar without starting a search."""
@@ -164,9 +163,10 @@ class SearchBar(SafeInput):
         if not event.value.strip():
             self.post_message(self.Cleared(self))
             return
-        value = event.value
         self._typed = time.monotonic()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._fire(value))
+        # After the messages already queued for the bar (the rest of a burst of keys):
+        # their edits bump ``_pending`` and this one is dropped for the last one's.
+        self.call_later(self._fire, event.value, self._pending)
 
     def reveal_cursor(self) -> None:
         """Scroll the bar so that the cursor (and, after a paste, the query's end) shows.
@@ -179,9 +179,8 @@ class SearchBar(SafeInput):
         cell = cell_len(before) + (1 if self.cursor_position == len(self.value) else 0)
         self.scroll_to_region(Region(cell, 0, 1, 1), force=True, animate=False)
 
-    def _fire(self, value: str) -> None:
-        self._timer = None
-        if value == self.value:
+    def _fire(self, value: str, pending: int) -> None:
+        if pending == self._pending and value == self.value:
             self.post_message(self.Query(self, value, self._typed))
 
     def route(self, event: events.Key, focused: object) -> bool:
