@@ -63,6 +63,22 @@ class RowSnippet:
         return RowSnippet("…" + self.text[cut:], spans, self.title_spans)
 
 
+def clip(text: str, cells: int) -> str:
+    """A prefix of ``text`` that still fills more than ``cells`` cells when ``text``
+    does (so cutting it to ``cells`` shows the same, ellipsis included), else ``text``.
+
+    Rich cuts a line by splitting the whole string into graphemes; a snippet or a
+    title is often several times a list row, and that split was the largest part
+    of drawing a row. Offsets into the prefix are offsets into ``text``.
+    """
+    end = cells + 1
+    while end < len(text):
+        if cell_len(text[:end]) > cells:
+            return text[:end]
+        end *= 2  # Zero-width characters (combining marks) take no cell: take more.
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class _Paint:
     """What every line of one repaint shares, looked up once per repaint rather than
@@ -317,9 +333,12 @@ class ArticleList(ScrollView, can_focus=True):
             text = self._title_line(self._rows[index], width, spans)
         else:
             text = self._snippet_line(index, width)
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments, cell_len(text.plain)).crop_extend(0, width, style)
-        return strip.apply_style(style)
+        # The row's style under every part and the line padded to the width in the
+        # Text itself: one Strip per line (a crop and a restyle made two more, each
+        # with its caches, on every line of every repaint).
+        text.style = style
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(text.render(self.app.console), width)
 
     def _part_styles(self, selected: bool) -> dict[str, Style]:
         """Each part's style on a row, its colour legible on that row's background.
@@ -374,7 +393,9 @@ class ArticleList(ScrollView, can_focus=True):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("● " if unread else "  ", marker_style)
         room = max(4, width - 2 - right.cell_len)
-        title = Text(safe_line(meta.title), style=title_style, no_wrap=True, overflow="ellipsis")
+        title = Text(
+            clip(safe_line(meta.title), room), style=title_style, no_wrap=True, overflow="ellipsis"
+        )
         match_style = self._style("match")
         for start, end in spans:
             title.stylize(match_style, start, end)
@@ -388,7 +409,7 @@ class ArticleList(ScrollView, can_focus=True):
         assert self._snippets is not None
         snippet = self._snippets[index] if index < len(self._snippets) else RowSnippet("")
         text = Text("  ", no_wrap=True, overflow="ellipsis")
-        body = Text(safe_line(snippet.text), style=self._style("snippet"))
+        body = Text(clip(safe_line(snippet.text), width - 2), style=self._style("snippet"))
         match_style = self._style("match")
         for start, end in snippet.spans:
             body.stylize(match_style, start, end)
