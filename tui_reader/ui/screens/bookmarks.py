@@ -33,7 +33,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker
 
@@ -44,6 +44,7 @@ from tui_reader.store.bookmarks import Bookmark, BookmarkStatus
 from tui_reader.store.state import StateStore
 from tui_reader.ui.safe import SafeInput
 from tui_reader.ui.state import AppState, BookmarkChange, StateEvent
+from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.legible_list import LegibleOptionList
 from tui_reader.ui.words import plural
 from tui_reader.ui.workers import WorkerFailures
@@ -248,7 +249,7 @@ class BookmarksScreen(WorkerFailures, Screen[None]):
         )
         yield BookmarkList(id="bookmark-list")
         yield Static("Loading bookmarks…", id="bookmark-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Bookmarks"

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui_reader.articles.kinds import READ_KINDS
 from tui_reader.articles.listing import Listing, cached_listing, refresh_listing
@@ -41,6 +41,7 @@ from tui_reader.ui.screens.note import NoteScreen
 from tui_reader.ui.search_state import SEARCH_LIMIT, RowSnippets, SearchState, SearchTiming
 from tui_reader.ui.state import AppState, ArticleState, BookmarkChange, Reconciled, StateEvent
 from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.passage_notes import show_notes
 from tui_reader.ui.widgets.reading_pane import Highlights, ReadingPane
 from tui_reader.ui.widgets.search_bar import SearchBar
@@ -191,7 +192,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             MainScreen.source_filter,
             warning=MainScreen.save_warning,
         )
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def article_list(self) -> ArticleList:
@@ -569,7 +570,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         pane = self.query_one("#list-pane")
         self.narrow = self.app.size.width < NARROW
         self.set_class(self.narrow, "-narrow")
-        self.query_one(Footer).compact = self.narrow
+        self.query_one(KeyFooter).compact = self.narrow
         self.refresh_bindings()  # passage keys follow whether the article is on screen
         if self.narrow:
             pane.display = self.showing == "list"
