@@ -159,7 +159,51 @@ class _Matches:
         return np.logical_or.reduceat(mask, self.base)
 
     def resolve(self, correctable: Sequence[bool]) -> None:
-        """Decide what counts, with held-in-place corrections only for ``correctable`` words."""
+        """Decide what counts, with held-in-place corrections only for ``correctable`` words.
+
+        Sparse: every mask here implies ``q[j] > 0``, so each word's work runs over
+        the tokens it matches at all (a few per doc), not over every token of every
+        shortlisted doc; :meth:`resolve_dense` is the same decision over every token.
+        """
+        n, k, q, tokens, owner = self.n, self.k, self.q, self.tokens, self.owner
+        held = self.held & np.asarray(correctable, dtype=bool)[:, None]
+        self.held = held
+        counted = np.zeros_like(self.strong)
+        matched = np.zeros((n, k), dtype=bool)
+        corrected = np.zeros((n, k), dtype=bool)  # Best match is a neighbour held in place.
+        edits = np.zeros((n, k), dtype=np.int64)
+        exact = np.zeros((n, k), dtype=bool)
+        for j in range(n):
+            nz = np.flatnonzero(q[j] > 0)
+            own = owner[nz]
+            qv = q[j][nz]
+            typed = self.typed[j][nz]
+            good = typed | held[j][nz]
+            has_good = np.zeros(k, dtype=bool)
+            has_good[own[good]] = True
+            ok = self.strong[j][nz] & ~has_good[own]
+            best_ok = np.zeros(k, dtype=q.dtype)
+            np.maximum.at(best_ok, own[ok], qv[ok])
+            at_best = ok & (np.abs(qv - best_ok[own]) < _EPS)
+            counted[j][nz[good | at_best]] = True
+            matched[j] = has_good | (best_ok > 0)
+            exact[j][own[qv >= 1.0 - _EPS]] = True
+            has_typed = np.zeros(k, dtype=bool)
+            has_typed[own[typed]] = True
+            corrected[j] = has_good & ~has_typed
+            if at_best.any():
+                fewest = np.full(k, 255, dtype=np.int64)
+                cost = self.edit_tables[j][tokens[nz[at_best]]].astype(np.int64)
+                np.minimum.at(fewest, own[at_best], cost)
+                edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
+        self.counted = counted
+        self.matched = matched
+        self.corrected = corrected
+        self.edits = edits
+        self.exact = exact
+
+    def resolve_dense(self, correctable: Sequence[bool]) -> None:
+        """:meth:`resolve` over every token (the reference the property test holds it to)."""
         n, q, strong, tokens, owner = self.n, self.q, self.strong, self.tokens, self.owner
         held = self.held & np.asarray(correctable, dtype=bool)[:, None]
         self.held = held
@@ -167,7 +211,7 @@ class _Matches:
         good = typed | held
         counted = np.empty_like(strong)
         matched = np.zeros((n, self.k), dtype=bool)
-        corrected = np.zeros((n, self.k), dtype=bool)  # Best match is a neighbour held in place.
+        corrected = np.zeros((n, self.k), dtype=bool)
         edits = np.zeros((n, self.k), dtype=np.int64)
         exact = np.zeros((n, self.k), dtype=bool)
         for j in range(n):
