@@ -97,3 +97,19 @@ async def test_bookmarks_screen_footer_keeps_back_at_50_columns(make_app: MakeAp
         await settle(pilot)
         shown, _hidden, _footer = footer_row(pilot)
         assert "Back" in shown
+
+
+async def test_a_dimmed_key_gives_its_room_first(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(70, 22)) as pilot:
+        await settle(pilot)
+        footer = pilot.app.screen.query_one(KeyFooter)
+        dimmed = [
+            key.description
+            for key in footer.query_children(FooterKey)
+            if key.has_class("-disabled")
+        ]
+        assert dimmed == ["Bookmark"]  # no passage to bookmark from the list
+        shown, hidden, _footer = footer_row(pilot)
+        assert hidden == ["Bookmark"]
+        assert "Bookmarks" in shown

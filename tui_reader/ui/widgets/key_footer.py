@@ -3,8 +3,9 @@
 Textual's footer lays its keys out in a row and whatever passes the right edge
 is cut (at 70 columns: ``B Bookmar``, and ``?`` gone). Here the keys a user
 needs to find every other key (``?`` help, quit or back, and the palette key
-docked at the right) always stay; the others are hidden whole, the last shown
-first, until the row fits.
+docked at the right) always stay; the others are hidden whole until the row
+fits: first the keys that do nothing at the moment (drawn dimmed), then the
+last shown.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class KeyFooter(Footer):
         return key.render().cell_len + key.styles.gutter.width + key.styles.margin.width
 
     def _fit(self) -> None:
-        """Show every key that fits, dropping the lowest priority (the last shown) first."""
+        """Show every key that fits, dropping the lowest priority first (dimmed, then last)."""
         if not self.is_attached or not self.size.width:
             return
         room = self.size.width
@@ -63,7 +64,9 @@ class KeyFooter(Footer):
         essential = [
             key for key in keys if key.key in active and is_essential(active[key.key][1].id)
         ]
+        # Dropped from the end: keys that do nothing here now (dimmed), then the last shown.
         others = [key for key in keys if key not in essential]
+        others.sort(key=lambda key: key.has_class("-disabled"))  # stable: order kept
         used = sum(self._key_width(key) for key in keys)
         hidden: set[FooterKey] = set()
         while used > room and others:
