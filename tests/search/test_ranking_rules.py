@@ -149,3 +149,35 @@ def test_ha_noi_lights_the_word_not_every_noi(tmp_path: Path, build: Build) -> N
     _, passages = match_spans(article, hit.matcher)
     assert [article.passages[0].text[a:b] for a, b in passages[0]] == ["Hà Nội"]
     assert results.every == 1
+
+
+def test_a_typo_that_is_a_real_syllable_is_read_by_the_phrase_around_it(
+    tmp_path: Path, build: Build
+) -> None:
+    # ``so`` for «có»: «sợ hãi» holds ``so hai`` as typed, but not ``so hai tien``; the
+    # article reading «có hai tiền án» is what was meant, not «sợ hãi» with «tiền» nearby.
+    folder = _corpus(
+        tmp_path,
+        ("scared.txt", "Tin một", "Chị quá sợ hãi, đưa tiền cho hắn. " + FILLER),
+        ("meant.txt", "Tin hai", FILLER + " Trí có hai tiền án cướp giật."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "so hai tien")
+    assert _names(results)[0] == "meant.txt"
+    hit = results.hits[0]
+    assert hit.rank is not None and hit.rank.typos == 0 and hit.rank.gap == 0
+
+
+def test_a_correction_needs_a_line_of_query_words_not_one_neighbour(
+    tmp_path: Path, build: Build
+) -> None:
+    # Keywords in any order: ``re`` beside ``que`` («về quê») is no correction of ``re`` when
+    # no third query word is in line with them; the article holding all three as typed wins.
+    folder = _corpus(
+        tmp_path,
+        ("corrected.txt", "Tin một", "Anh về quê thăm mẹ. " + FILLER + " Nhà cho thuê."),
+        ("typed.txt", "Tin hai", "Giá rẻ. " + FILLER + " Nhà cho thuê ở quê."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "re thue que")
+    assert _names(results)[0] == "typed.txt"

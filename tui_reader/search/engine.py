@@ -58,7 +58,7 @@ from rapidfuzz.distance import OSA
 from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
 from tui_reader.search.query import PREFIX, QueryPlan, plan_query
-from tui_reader.search.rules import RankKey, correctable, hit_matcher, prepare, rank_docs
+from tui_reader.search.rules import LINE, RankKey, correctable, hit_matcher, prepare, rank_docs
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
@@ -623,10 +623,15 @@ def _align(
         # Words held as typed between their query neighbours as typed (rules.correctable).
         # Only the first anchor's scan of the docs with enough words records them: what
         # it sees does not depend on how the corpus is split into segments.
+        # As typed in a line of three query words in place (rules.LINE), the length a
+        # correction needs: ``so hai tien`` is not «sợ hãi» alone, so «có hai tiền án»
+        # still reads as a correction.
         typed = m[:, state.record[docs]] >= PREFIX - 1e-4
-        here = typed.copy()
-        here[1:] &= typed[:-1]
-        here[:-1] &= typed[1:]
+        line = min(LINE, n)
+        here = np.zeros_like(typed)
+        for a in range(n - line + 1):
+            whole = typed[a : a + line].all(axis=0)
+            here[a : a + line] |= whole
         ctx.typed_seen |= here.any(axis=1)
     matched = m > 0
     score = m.sum(axis=0)

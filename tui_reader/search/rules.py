@@ -28,9 +28,10 @@ what is highlighted in the list, the snippet and the opened article, see
   first kind: an article with «thượng» does not also match ``thuong`` on
   «thống» or «tướng»;
 * a weaker neighbour (a short real syllable one edit away, ``khon`` for
-  «không»), only where a neighbouring query word holds it in place (the
-  token before matches the query word before, or the token after the one
-  after).
+  «không»), only where the phrase holds it in place: in a line of ``LINE``
+  consecutive query words (fewer in a shorter query) whose others sit at
+  their offsets as typed or as sure typos; one neighbour is not enough
+  (``re thue que`` typed as keywords is no «về quê»).
 
 A neighbour held in place by the phrase is a corrected typo, not a worse
 match: it costs no typo (rule 2), only exactness (rule 5); so ``ro ri khon
@@ -52,6 +53,7 @@ from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
 __all__ = [
+    "LINE",
     "MATCH_MIN",
     "HitMatcher",
     "RankKey",
@@ -63,6 +65,7 @@ __all__ = [
 ]
 
 MATCH_MIN = 0.5  # A typo neighbour at least this good counts without a neighbour holding it.
+LINE = 3  # Query words in a line, as typed but one, that make a weak neighbour a correction.
 MAX_PAIR = 8  # Proximity cost of a pair of query words far apart (or one missing).
 BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 _EPS = 1e-4
@@ -141,14 +144,26 @@ class _Matches:
         strong = q >= MATCH_MIN
         typed = q >= PREFIX - _EPS  # As typed (or as the prefix being typed).
         self.typed = typed
-        before = np.zeros_like(strong)  # before[j, i]: word j as typed at token i - 1.
-        before[:, 1:] = typed[:, :-1]
-        after = np.zeros_like(strong)  # after[j, i]: word j as typed at token i + 1.
-        after[:, :-1] = typed[:, 1:]
-        held = np.zeros_like(strong)  # Held in place by a neighbouring query word.
+        # Held in place: in a line of query words as typed (or as sure typos of long or
+        # unknown words: two typos in a line are still a phrase).
+        sure = typed | strong
+        held = np.zeros_like(strong)
+        line = min(LINE, n)
         if n > 1:
-            held[1:] |= before[:-1]
-            held[:-1] |= after[1:]
+            for a in range(n - line + 1):  # Words a .. a + line - 1, in order and adjacent.
+                for j in range(a, a + line):
+                    ok = np.ones(total, dtype=bool)
+                    for k in range(a, a + line):
+                        if k == j:
+                            continue
+                        d = k - j  # Word k sits d tokens after word j.
+                        shifted = np.zeros(total, dtype=bool)
+                        if d > 0:
+                            shifted[:-d] = sure[k, d:]
+                        else:
+                            shifted[-d:] = sure[k, :d]
+                        ok &= shifted
+                    held[j] |= ok
         held &= q > 0
         self.strong = strong
         self.held = held
