@@ -181,3 +181,24 @@ def test_a_correction_needs_a_line_of_query_words_not_one_neighbour(
     builder, _ = build(folder)
     results = search(builder.snapshot(), "re thue que")
     assert _names(results)[0] == "typed.txt"
+
+
+def test_a_correction_is_lit_only_where_the_ranking_counted_it(
+    tmp_path: Path, build: Build
+) -> None:
+    # ``so hai tien`` reads «có hai tiền» as the correction; «có» beside «hai» alone (no third
+    # query word in line) was not counted by the ranking, so it is not lit there either.
+    folder = _corpus(
+        tmp_path,
+        ("meant.txt", "Tin hai", "Trí có hai tiền án cướp giật. " + FILLER + " Nhà có hai con."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "so hai tien")
+    hit = results.hits[0]
+    assert hit.matcher is not None
+    article = load_article(Path(hit.path))
+    _, passages = match_spans(article, hit.matcher)
+    lit = [article.passages[i].text[a:b] for i, spans in passages.items() for a, b in spans]
+    assert lit == ["có hai tiền", "hai"]
+    text, spans = snippet_of(results, hit)
+    assert [text[a:b] for a, b in spans][:1] == ["có hai tiền"]

@@ -261,8 +261,9 @@ def make_snippet(
         last += 1
     if end < len(text):
         end = max(inside[-1].end, mid.end)
-    # Marks are judged with a token of context each side (a pinned match needs its neighbour).
-    lo, hi = max(first - 1, 0), min(last + 2, len(lazy))
+    # Marks are judged with two tokens of context each side: a pinned match needs its
+    # neighbour, a corrected one a line of three query words in place (rules.LINE).
+    lo, hi = max(first - 2, 0), min(last + 3, len(lazy))
     around = [lazy.token(i).folded for i in range(lo, hi)]
     marks = matcher.marks(around) if matcher else [False] * len(around)
     matched = marks[first - lo : first - lo + len(inside)]

@@ -492,9 +492,11 @@ class HitMatcher(TokenMatcher):
 
     ``terms[j]`` are the folded terms counted as query word ``j`` in this
     article; a term in ``pinned[j]`` is lit only beside a match of a
-    neighbouring query word: a neighbour held in place by the phrase, and
-    the query's pyvi words (``ha noi``) when the article holds them together
-    (then «Hà Nội» is the match, not every «nói» and «hạ» around it).
+    neighbouring query word: the query's pyvi words (``ha noi``) when the
+    article holds them together (then «Hà Nội» is the match, not every «nói»
+    and «hạ» around it). A term in ``lined[j]`` is a weak neighbour the
+    ranking took as a correction: lit, as it was counted, only in a line of
+    ``LINE`` query words in place (:class:`_Matches`), not beside just one.
     """
 
     per_article = True
@@ -504,6 +506,7 @@ class HitMatcher(TokenMatcher):
         rules: Sequence[MatchRule],
         terms: Sequence[dict[str, float]],
         pinned: Sequence[frozenset[str]],
+        lined: Sequence[frozenset[str]] = (),
     ) -> None:
         known: dict[str, float] = {}
         for found in terms:
@@ -512,17 +515,33 @@ class HitMatcher(TokenMatcher):
         super().__init__(rules, known, closed=True)
         self.terms = tuple(dict(t) for t in terms)
         self.pinned = tuple(pinned)
+        self.lined = tuple(lined) or tuple(frozenset[str]() for _ in terms)
+
+    def _in_line(self, inside: list[list[bool]], j: int, i: int) -> bool:
+        """Whether token ``i`` as word ``j`` sits in a line of query words in place."""
+        n, size = len(self.terms), len(inside[0])
+        line = min(LINE, n)
+        for a in range(max(0, j - line + 1), min(j, n - line) + 1):
+            if all(
+                0 <= i + k - j < size and inside[k][i + k - j]
+                for k in range(a, a + line)
+                if k != j
+            ):
+                return True
+        return False
 
     def marks(self, tokens: Sequence[str]) -> list[bool]:
         n = len(self.terms)
         inside = [[t in self.terms[j] for t in tokens] for j in range(n)]
         lit = [False] * len(tokens)
         for j in range(n):
-            pinned = self.pinned[j]
+            pinned, lined = self.pinned[j], self.lined[j]
             for i, token in enumerate(tokens):
                 if not inside[j][i] or lit[i]:
                     continue
-                if (
+                if token in lined and token not in pinned:
+                    lit[i] = self._in_line(inside, j, i)
+                elif (
                     token not in pinned
                     or (j > 0 and i > 0 and inside[j - 1][i - 1])
                     or (j + 1 < n and i + 1 < len(tokens) and inside[j + 1][i + 1])
@@ -546,6 +565,7 @@ def hit_matcher(
     n = m.n
     terms: list[dict[str, float]] = []
     pinned: list[set[str]] = [set() for _ in range(n)]
+    lined: list[set[str]] = [set() for _ in range(n)]
     for j in range(n):
         where = np.flatnonzero(m.counted[j])
         found: dict[str, float] = {}
@@ -558,7 +578,7 @@ def hit_matcher(
             term = vocab.term(gid)
             found[term] = max(found.get(term, 0.0), quality)
             if quality < PREFIX - _EPS and held:
-                pinned[j].add(term)
+                lined[j].add(term)
         terms.append(found)
     for start, length, _ in plan.compounds:
         if start + length > n:
@@ -571,4 +591,6 @@ def hit_matcher(
         if ok.any():  # The article holds the word: its syllables match only together.
             for j in range(start, start + length):
                 pinned[j].update(terms[j])
-    return HitMatcher(plan.rules, terms, [frozenset(p) for p in pinned])
+    return HitMatcher(
+        plan.rules, terms, [frozenset(p) for p in pinned], [frozenset(x) for x in lined]
+    )
