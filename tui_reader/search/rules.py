@@ -178,7 +178,8 @@ class _Matches:
 
         Sparse: every mask here implies ``q[j] > 0``, so each word's work runs over
         the tokens it matches at all (a few per doc), not over every token of every
-        shortlisted doc; :meth:`resolve_dense` is the same decision over every token.
+        shortlisted doc (tests/search/test_rules_sparse.py holds it to the same decision
+        made over every token).
         """
         n, k, q, tokens, owner = self.n, self.k, self.q, self.tokens, self.owner
         held = self.held & np.asarray(correctable, dtype=bool)[:, None]
@@ -210,37 +211,6 @@ class _Matches:
                 fewest = np.full(k, 255, dtype=np.int64)
                 cost = self.edit_tables[j][tokens[nz[at_best]]].astype(np.int64)
                 np.minimum.at(fewest, own[at_best], cost)
-                edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
-        self.counted = counted
-        self.matched = matched
-        self.corrected = corrected
-        self.edits = edits
-        self.exact = exact
-
-    def resolve_dense(self, correctable: Sequence[bool]) -> None:
-        """:meth:`resolve` over every token (the reference the property test holds it to)."""
-        n, q, strong, tokens, owner = self.n, self.q, self.strong, self.tokens, self.owner
-        held = self.held & np.asarray(correctable, dtype=bool)[:, None]
-        self.held = held
-        typed = self.typed
-        good = typed | held
-        counted = np.empty_like(strong)
-        matched = np.zeros((n, self.k), dtype=bool)
-        corrected = np.zeros((n, self.k), dtype=bool)
-        edits = np.zeros((n, self.k), dtype=np.int64)
-        exact = np.zeros((n, self.k), dtype=bool)
-        for j in range(n):
-            has_good = self.per_doc_any(good[j])
-            ok = strong[j] & ~has_good[owner]
-            best_ok = np.maximum.reduceat(np.where(ok, q[j], 0), self.base)
-            at_best = ok & (np.abs(q[j] - best_ok[owner]) < _EPS)
-            counted[j] = (good[j] & has_good[owner]) | at_best
-            matched[j] = has_good | (best_ok > 0)
-            exact[j] = self.per_doc_any(q[j] >= 1.0 - _EPS)
-            corrected[j] = has_good & ~self.per_doc_any(typed[j])
-            if at_best.any():
-                cost = np.where(at_best, self.edit_tables[j][tokens], 255).astype(np.int64)
-                fewest = np.minimum.reduceat(cost, self.base)
                 edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
         self.counted = counted
         self.matched = matched
@@ -506,7 +476,7 @@ class HitMatcher(TokenMatcher):
         rules: Sequence[MatchRule],
         terms: Sequence[dict[str, float]],
         pinned: Sequence[frozenset[str]],
-        lined: Sequence[frozenset[str]] = (),
+        lined: Sequence[frozenset[str]],
     ) -> None:
         known: dict[str, float] = {}
         for found in terms:
@@ -515,7 +485,7 @@ class HitMatcher(TokenMatcher):
         super().__init__(rules, known, closed=True)
         self.terms = tuple(dict(t) for t in terms)
         self.pinned = tuple(pinned)
-        self.lined = tuple(lined) or tuple(frozenset[str]() for _ in terms)
+        self.lined = tuple(lined)
 
     def _in_line(self, inside: list[list[bool]], j: int, i: int) -> bool:
         """Whether token ``i`` as word ``j`` sits in a line of query words in place."""
