@@ -44,6 +44,10 @@ def test_pool_build_and_known_item_queries(tmp_path: Path) -> None:
 # User cases on the whole 35k corpus (CI sets TUI_READER_TEST_CORPUS). The expected
 # articles are found by scanning the corpus here, like grep, never listed by hand.
 
+#: One xdist group (pyproject: ``--dist loadgroup``): the module-scoped 35k index is
+#: built once, on one worker, not once on every worker that draws one of these tests.
+INDEX_35K = pytest.mark.xdist_group("index_35k")
+
 
 @pytest.fixture(scope="module")
 def corpus_35k() -> Path:
@@ -84,6 +88,7 @@ def _top(snapshot: IndexSnapshot, query: str, limit: int) -> list[str]:
 
 
 @pytest.mark.slow
+@INDEX_35K
 def test_loi_ich_di_bo_finds_the_walking_article(
     corpus_35k: Path, snapshot_35k: IndexSnapshot
 ) -> None:
@@ -102,6 +107,7 @@ def test_loi_ich_di_bo_finds_the_walking_article(
 
 
 @pytest.mark.slow
+@INDEX_35K
 def test_trump_kim_singapore_ranks_every_word_first(
     corpus_35k: Path, snapshot_35k: IndexSnapshot
 ) -> None:
