@@ -47,7 +47,7 @@ import itertools
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -460,14 +460,14 @@ def _align_segment(
     held = np.zeros(n_docs, dtype=np.uint8)  # Words held as typed (or as a prefix).
     present: dict[int, npt.NDArray[np.bool_]] = {}
     for j, word in enumerate(ctx.words):
-        mask = np.zeros(n_docs, dtype=bool)
-        for g in word.anchor_ids:
-            mask[seg.doc_list(g)] = True
-        present[j] = mask.copy()
-        held += mask
-        for g in ctx.count_ids[j]:
-            mask[seg.doc_list(g)] = True
-        count += mask
+        mask = np.zeros(n_docs, dtype=bool)  # Docs of the word's rare terms.
+        bits = np.zeros((n_docs + 7) // 8, dtype=np.uint8)  # Those of its common ones.
+        _add_docs(seg, word.anchor_ids, mask, bits)
+        typed = mask | np.unpackbits(bits, count=n_docs).view(bool)
+        present[j] = typed
+        held += typed
+        _add_docs(seg, ctx.count_ids[j], mask, bits)
+        count += mask | np.unpackbits(bits, count=n_docs).view(bool)
     if view.deleted.any():
         count[view.deleted] = 0
         held[view.deleted] = 0
@@ -524,6 +524,18 @@ def _align_segment(
         words[seg.doc_list(gid)] += 1
     pre = count[cand] * 1e6 + words[cand] * 1e4 + np.round(align, 1) * 100 + held[cand]
     return counts, _Shortlist(view, cand, pre, body_pos[cand])
+
+
+def _add_docs(
+    seg: Segment, ids: Sequence[int], mask: npt.NDArray[np.bool_], bits: npt.NDArray[np.uint8]
+) -> None:
+    """Mark the docs of terms ``ids``: common terms OR their bitmaps, rare ones scatter."""
+    for g in ids:
+        row = seg.doc_bits(g)
+        if row is None:
+            mask[seg.doc_list(g)] = True
+        else:
+            np.bitwise_or(bits, row, out=bits)
 
 
 def _every(

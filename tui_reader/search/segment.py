@@ -69,7 +69,11 @@ ID_MASK = JOIN_BIT - 1
 MAX_WORD_SYLLABLES = 6
 #: Sentinel tokens around each article in ``fwd``; more than the longest query.
 PAD = 32
+#: A term in at least this many docs also gets its doc list as a packed bitmap
+#: (:meth:`Segment.doc_bits`): about 1,400 terms of the 35k corpus, 6 MB, built in ~0.1 s.
+DENSE_DOCS = 1000
 
+U8 = npt.NDArray[np.uint8]
 U16 = npt.NDArray[np.uint16]
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
@@ -432,6 +436,7 @@ class Segment:
         self._paths = _Blob(folder, "paths", n)
         self._keys = _Blob(folder, "keys", n)
         self._all_keys: list[str] | None = None
+        self._bits: dict[int, U8] | None = None
         self._titles = _Blob(folder, "titles", n)
         self._stored = _Blob(folder, "stored", n)
         # Small per-doc arrays used by every query: keep them in RAM.
@@ -449,6 +454,32 @@ class Segment:
         if gid >= self.vocab_size:
             return self.dpost[0:0]
         return self.dpost[int(self.dptr[gid]) : int(self.dptr[gid + 1])]
+
+    def doc_bits(self, gid: int) -> U8 | None:
+        """Term ``gid``'s docs as ``np.packbits`` of a doc mask, or None when it is in few docs.
+
+        A query word's candidate mask is the union of ~100 terms' doc lists (its typo
+        and prefix variants); the common ones hold thousands of docs each, and OR-ing
+        their 4 KB bitmaps is far cheaper than scattering every doc id. Built on first
+        use (or by :meth:`warm`) from the read-only doc lists, then kept.
+        """
+        bits = self._bits
+        if bits is None:
+            bits = self._bits = self._build_bits()
+        return bits.get(gid)
+
+    def warm(self) -> None:
+        """Build the lazy per-segment tables now (see :meth:`doc_bits`)."""
+        self.doc_bits(0)
+
+    def _build_bits(self) -> dict[int, U8]:
+        bits: dict[int, U8] = {}
+        frequency = _diff(self.dptr)
+        for gid in np.flatnonzero(frequency >= DENSE_DOCS).tolist():
+            mask = np.zeros(self.n_docs, dtype=bool)
+            mask[self.doc_list(gid)] = True
+            bits[gid] = np.packbits(mask)
+        return bits
 
     def doc_frequency(self, gid: int) -> int:
         if gid >= self.vocab_size:

@@ -82,6 +82,8 @@ class IndexSnapshot:
     def warm(self) -> None:
         """Build the lazy lookup tables now (e.g. in a background thread after loading)."""
         self.lexicon()
+        for view in self.views:
+            view.segment.warm()
 
     def doc_frequency(self, gid: int) -> int:
         """Live articles holding term ``gid``: deleted ones never count, so a corpus
