@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from tests.ui.conftest import MakeApp
@@ -113,3 +114,42 @@ async def test_a_dimmed_key_gives_its_room_first(make_app: MakeApp) -> None:
         shown, hidden, _footer = footer_row(pilot)
         assert hidden == ["Bookmark"]
         assert "Bookmarks" in shown
+
+
+async def test_while_typing_in_a_box_the_footer_offers_f1_for_the_keys(make_app: MakeApp) -> None:
+    """``?`` types a character in a box, so help needs a key that does not type: F1."""
+    from tui_reader.ui.screens.help import HelpScreen
+    from tui_reader.ui.widgets.search_bar import SearchBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert screen.focused is screen.query_one("#bookmark-filter")
+        footer = screen.query_one(KeyFooter)
+        shown, _hidden, _footer = footer_row(pilot)
+        assert "Keys" in shown
+        keys = [key.key for key in footer.query_children(FooterKey) if key.description == "Keys"]
+        assert keys == ["f1"]
+        await pilot.press("question_mark")  # a character of the filter, not a command
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert screen.query_one("#bookmark-filter", Input).value == "?"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        await pilot.press("escape", "escape")  # clear the filter, then back
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(pilot.app.focused, SearchBar)
+        shown, _hidden, _footer = footer_row(pilot)
+        assert "Keys" in shown
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, HelpScreen)

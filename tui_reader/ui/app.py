@@ -83,8 +83,13 @@ class ReaderApp(App[None]):
             id="app.palette",
             tooltip="Command palette: every action, by name",
         ),
+        # F1 as well: while typing in a box ``?`` is a character, and the footer then offers F1.
         Binding(
-            "question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"
+            "question_mark,f1",
+            "help",
+            "Keys",
+            id="app.help",
+            tooltip="Show the keys of this screen",
         ),
         # Undo is a control key so that it works on every screen, also while typing in a
         # box (no box uses ctrl+z), and so that no letter that types is ever destructive.

@@ -75,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
 
     HELP_SECTION = "Keys screen"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
         Binding("down,j", "scroll('down')", "Scroll down", show=False, id="help.down"),
         Binding("up,k", "scroll('up')", "Scroll up", show=False, id="help.up"),
     ]
