@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 
 _YEAR_SAMPLE = 20_000  # how much text is searched for years
@@ -101,6 +100,8 @@ def parse_date(value: object, source: str) -> Dated | None:
     found = _DMY.search(text)
     if found:
         return _dmy(found, source)
+    from email.utils import parsedate_to_datetime  # the email package: ~10 ms, rarely needed
+
     try:
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

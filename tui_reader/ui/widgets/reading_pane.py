@@ -19,8 +19,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+# Not from articles.parse: the empty pane of the first frame needs no parser.
+from tui_reader.articles.layout import MAX_PARSE_CHARS
 from tui_reader.articles.model import Article, Mark, Passage, PassageKind
-from tui_reader.articles.parse import MAX_PARSE_CHARS, split_sentences
+from tui_reader.articles.sentences import split_sentences
 
 Span = tuple[int, int]
 
