@@ -298,7 +298,7 @@ def search(
     snippets = _Snippets(matcher, ctx, snapshot.vocab)
     hits: list[SearchHit] = []
     lists = [s for s in lists if len(s.docs)]
-    found = [prepare(s.view.segment, ctx.tables, ctx.edits, s.docs) for s in lists]
+    found = [prepare(s.view.segment, ctx.tables, ctx.edits, s.docs, ctx.hits) for s in lists]
     ctx.fixable = correctable(ctx.typed_seen)
     for s, m in zip(lists, found, strict=True):
         seg = s.view.segment
@@ -367,11 +367,13 @@ class _Context:
         self.caps = [float(w.quality.max()) if len(w.quality) else 0.0 for w in plan.words]
         # Dense quality tables: one gather per word instead of a search per token.
         self.tables = []
+        self.hits = np.zeros(snapshot.vocab_size + 1, dtype=bool)  # Terms some word matches.
         for word in plan.words:
             table = np.zeros(snapshot.vocab_size + 1, dtype=np.float32)
             inside = word.ids < snapshot.vocab_size
             table[word.ids[inside]] = word.quality[inside]
             self.tables.append(table)
+            self.hits[word.ids[inside][word.quality[inside] > 0]] = True
         # Edits of each typo neighbour (rule 2): qualities alone cannot tell 1 from 2 edits.
         self.edits = []
         for word in plan.words:

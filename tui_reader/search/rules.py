@@ -111,33 +111,61 @@ class Ranked:
 
     docs: I64
     value: F64  # Rules 1-5 packed, larger first (see ``RankKey.sort_value``).
-    keys: list[RankKey]
     order: list[int]  # Indexes into ``docs`` of the best ``top``, best first.
+    keys: dict[int, RankKey]  # For those: their bucket values.
     passage: dict[int, int | None]  # For those: the passage each opens at.
 
 
 class _Matches:
-    """Which tokens of some docs count as a match of each query word (one pass, vectorised)."""
+    """Where the query words match in some docs (one pass, vectorised, sparse).
+
+    The docs are laid end to end, one sentinel token after each (no adjacency
+    across docs): "flat" positions. Only the positions some query word matches
+    at all are kept, as sorted columns ``pos`` (a few percent of the tokens of
+    the ~200 shortlisted docs, for rare words), with the doc each belongs to
+    (``owner``, an index into ``docs``) and its offset there (``local``); every
+    per-word array (``q``, ``typed``, ``strong``, ``held``, later ``counted``)
+    is over those columns. A token no word matches can change no decision, so
+    this decides what a pass over every token would (tests/search/test_rules_sparse.py).
+    """
 
     def __init__(
-        self, seg: Segment, tables: Sequence[F32], edit_tables: Sequence[U8], docs: I64
+        self,
+        seg: Segment,
+        tables: Sequence[F32],
+        edit_tables: Sequence[U8],
+        docs: I64,
+        hits: Bools | None = None,
     ) -> None:
         n = len(tables)
         lens = seg.doc_len[docs].astype(np.int64)
         starts = np.asarray(seg.dstart, dtype=np.int64)[docs]
-        span = lens + 1  # One sentinel token after each doc: no adjacency across docs.
-        base = np.concatenate([[0], np.cumsum(span)[:-1]]).astype(np.int64)
-        total = int(span.sum())
-        index = np.repeat(starts - base, span) + np.arange(total, dtype=np.int64)
-        raw = seg.fwd[index]
-        tokens = (raw & np.uint32(ID_MASK)).astype(np.int64)
+        span = lens + 1  # One sentinel token after each doc (the padding after it in ``fwd``).
+        base = np.zeros(len(docs), dtype=np.int64)
+        np.cumsum(span[:-1], out=base[1:])
+        fwd = seg.fwd
+        ends = (starts + span).tolist()
+        raw = (
+            np.concatenate([fwd[a:b] for a, b in zip(starts.tolist(), ends, strict=True)])
+            if len(docs)
+            else np.zeros(0, dtype=np.uint32)
+        )
+        self.raw = raw  # Every flat token: its id, and the join bit (pyvi word continues).
+        ids = raw & np.uint32(ID_MASK)
+        if hits is None:
+            pos = np.flatnonzero(np.logical_or.reduce([t[ids] > 0 for t in tables]))
+        else:
+            pos = np.flatnonzero(hits[ids])
+        tokens = ids[pos].astype(np.int64)
+        owner = np.searchsorted(base, pos, side="right") - 1
         self.n, self.k = n, len(docs)
-        self.tokens = tokens
-        self.joined = raw > np.uint32(ID_MASK)  # Token continues the previous one's pyvi word.
-        self.owner = np.repeat(np.arange(len(docs), dtype=np.int64), span)
-        self.local = np.arange(total, dtype=np.int64) - np.repeat(base, span)
+        self.pos, self.tokens, self.owner = pos, tokens, owner
+        self.local = pos - base[owner]
         self.base, self.lens = base, lens
-        q = np.empty((n, total), dtype=np.float32)
+        # Columns of each doc: owner is sorted, doc i owns bounds[i]:bounds[i + 1].
+        self.bounds = np.searchsorted(owner, np.arange(len(docs) + 1))
+        c = len(pos)
+        q = np.empty((n, c), dtype=np.float32)
         for j, table in enumerate(tables):
             np.take(table, tokens, out=q[j])
         self.q = q
@@ -149,29 +177,49 @@ class _Matches:
         sure = typed | strong
         held = np.zeros_like(strong)
         line = min(LINE, n)
-        if n > 1:
+        if n > 1 and c:
+            # The column at flat position pos + d (when some word matches there).
+            shifted: dict[int, tuple[I64, Bools]] = {}
+            for d in range(1 - line, line):
+                if d:
+                    idx = np.searchsorted(pos, pos + d)
+                    col = np.minimum(idx, max(c - 1, 0))
+                    shifted[d] = col, (idx < c) & (pos[col] == pos + d)
             for a in range(n - line + 1):  # Words a .. a + line - 1, in order and adjacent.
                 for j in range(a, a + line):
-                    ok = np.ones(total, dtype=bool)
+                    ok = np.ones(c, dtype=bool)
                     for k in range(a, a + line):
                         if k == j:
                             continue
-                        d = k - j  # Word k sits d tokens after word j.
-                        shifted = np.zeros(total, dtype=bool)
-                        if d > 0:
-                            shifted[:-d] = sure[k, d:]
-                        else:
-                            shifted[-d:] = sure[k, :d]
-                        ok &= shifted
+                        col, there = shifted[k - j]  # Word k sits k - j tokens after word j.
+                        ok &= there & sure[k][col]
                     held[j] |= ok
         held &= q > 0
         self.strong = strong
         self.held = held
         self.edit_tables = edit_tables
 
-    def per_doc_any(self, mask: Bools) -> Bools:
-        """Per doc: whether ``mask`` holds anywhere in its tokens (one reduction, no sort)."""
-        return np.logical_or.reduceat(mask, self.base)
+    def joined(self, flat: I64) -> Bools:
+        """Whether the token at each flat position continues the previous one's pyvi word
+        (False past the end)."""
+        inside = flat < len(self.raw)
+        joined: Bools = (self.raw[np.where(inside, flat, 0)] > np.uint32(ID_MASK)) & inside
+        return joined
+
+    def at(self, j: int, flat: I64) -> Bools:
+        """Whether query word ``j`` is counted at each flat position (after :meth:`resolve`)."""
+        where = self.pos[self.counted[j]]
+        if not len(where):
+            return np.zeros(len(flat), dtype=bool)
+        idx = np.searchsorted(where, flat)
+        found: Bools = (idx < len(where)) & (where[np.minimum(idx, len(where) - 1)] == flat)
+        return found
+
+    def per_doc_any(self, mask: Bools | I64) -> Bools:
+        """Per doc: whether ``mask`` (over columns, or column indexes) holds anywhere in it."""
+        out = np.zeros(self.k, dtype=bool)
+        out[self.owner[mask]] = True
+        return out
 
     def resolve(self, correctable: Sequence[bool]) -> None:
         """Decide what counts, with held-in-place corrections only for ``correctable`` words.
@@ -254,27 +302,30 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
     every other word; at most twice the true tightest window, and exact in the
     usual cases.
     """
-    where = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    where = [m.pos[c] for c in cols]  # Flat positions: sorted, docs never interleave.
+    owners = [m.owner[c] for c in cols]
     big = np.int64(1 << 30)
     best = np.full(m.k, big, dtype=np.int64)
     present = [j for j in range(m.n) if len(where[j])]
     for rank, a in enumerate(sorted(present, key=lambda j: len(where[j]))):
-        p = where[a]
+        p, own = where[a], owners[a]
         if rank >= 2:  # Only for docs holding neither of the two rarest words.
-            p = p[best[m.owner[p]] == big]
+            keep = best[own] == big
+            p, own = p[keep], own[keep]
             if not len(p):
                 continue
-        own = m.owner[p]
         lo, hi = p.copy(), p.copy()
         for j in present:
             if j == a:
                 continue
-            q = where[j]
+            q, qown = where[j], owners[j]
             idx = np.searchsorted(q, p)
-            after = q[np.minimum(idx, len(q) - 1)]
-            before = q[np.maximum(idx - 1, 0)]
-            ok_after = (idx < len(q)) & (m.owner[after] == own)
-            ok_before = (idx > 0) & (m.owner[before] == own)
+            ia = np.minimum(idx, len(q) - 1)
+            ib = np.maximum(idx - 1, 0)
+            after, before = q[ia], q[ib]
+            ok_after = (idx < len(q)) & (qown[ia] == own)
+            ok_before = (idx > 0) & (qown[ib] == own)
             d_after = np.where(ok_after, after - p, big)
             d_before = np.where(ok_before, p - before, big)
             chosen = np.where(d_after <= d_before, after, before)
@@ -294,8 +345,8 @@ def _phrase_words(m: _Matches) -> I64:
     width = int(m.lens.max()) + 2 * m.n + 2
     keys = []
     for j in range(m.n):
-        where = np.flatnonzero(m.counted[j])
-        keys.append(m.owner[where] * width + (m.local[where] - j + m.n))
+        cols = m.counted[j]
+        keys.append(m.owner[cols] * width + (m.local[cols] - j + m.n))
     every = np.concatenate(keys)
     best = np.zeros(m.k, dtype=np.int64)
     if len(every):
@@ -307,32 +358,47 @@ def _phrase_words(m: _Matches) -> I64:
 def _pair_costs(m: _Matches) -> I64:
     """Per doc, the proximity cost summed over consecutive query words (rule 3)."""
     total = np.zeros(m.k, dtype=np.int64)
-    where = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
+    where = [m.pos[c] for c in cols]
+    owners = [m.owner[c] for c in cols]
     for j in range(m.n - 1):
         a, b = where[j], where[j + 1]
+        oa, ob = owners[j], owners[j + 1]
         cost = np.full(m.k, MAX_PAIR, dtype=np.int64)
         if len(a) and len(b):
             after = np.searchsorted(b, a, side="right")
             ok = after < len(b)
             if ok.any():
                 pa, pb = a[ok], b[after[ok]]
-                same = m.owner[pa] == m.owner[pb]
+                own = oa[ok]
+                same = own == ob[after[ok]]
                 d = np.minimum(pb - pa, MAX_PAIR)
-                np.minimum.at(cost, m.owner[pa[same]], d[same])
+                np.minimum.at(cost, own[same], d[same])
             before = np.searchsorted(b, a, side="left") - 1
             ok = before >= 0
             if ok.any():
                 pa, pb = a[ok], b[before[ok]]
-                same = (m.owner[pa] == m.owner[pb]) & (pb < pa)
+                own = oa[ok]
+                same = (own == ob[before[ok]]) & (pb < pa)
                 d = np.minimum(pa - pb + 1, MAX_PAIR)
-                np.minimum.at(cost, m.owner[pa[same]], d[same])
+                np.minimum.at(cost, own[same], d[same])
         total += cost
     return total
 
 
-def prepare(seg: Segment, tables: Sequence[F32], edit_tables: Sequence[U8], docs: I64) -> _Matches:
-    """The query words' matches in ``docs`` of ``seg`` (see :func:`correctable`)."""
-    return _Matches(seg, tables, edit_tables, docs)
+def prepare(
+    seg: Segment,
+    tables: Sequence[F32],
+    edit_tables: Sequence[U8],
+    docs: I64,
+    hits: Bools | None = None,
+) -> _Matches:
+    """The query words' matches in ``docs`` of ``seg`` (see :func:`correctable`).
+
+    ``hits`` (optional, over term ids): the terms any query word matches, i.e. some
+    ``tables[j] > 0``; without it, it is worked out from the tables per token.
+    """
+    return _Matches(seg, tables, edit_tables, docs, hits)
 
 
 def correctable(typed_seen: Bools) -> list[bool]:
@@ -357,7 +423,7 @@ def rank_docs(
 ) -> Ranked:
     """Rank ``docs`` of ``seg`` by the rules; pick the passage the best ``top`` open at."""
     if len(docs) == 0:
-        return Ranked(docs, np.zeros(0), [], [], {})
+        return Ranked(docs, np.zeros(0), [], {}, {})
     m.resolve(fixable)
     n = m.n
     words = m.matched.sum(axis=0).astype(np.int64)
@@ -385,23 +451,22 @@ def rank_docs(
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
     value = _pack(words, typos, gap, phrase, prox, attr, exactness)
-    keys = [
-        RankKey(int(w), int(t), int(g), int(f), int(p), int(a), int(e), float(b))
-        for w, t, g, f, p, a, e, b in zip(
-            words.tolist(),
-            typos.tolist(),
-            gap.tolist(),
-            phrase.tolist(),
-            prox.tolist(),
-            attr.tolist(),
-            exactness.tolist(),
-            bm25.tolist(),
-            strict=True,
-        )
-    ]
     order = np.lexsort((-bm25, -value))[:top].tolist()
+    keys = {
+        i: RankKey(
+            int(words[i]),
+            int(typos[i]),
+            int(gap[i]),
+            int(phrase[i]),
+            int(prox[i]),
+            int(attr[i]),
+            int(exactness[i]),
+            float(bm25[i]),
+        )
+        for i in order
+    }
     passages = _passages(seg, m, docs, in_title, order)
-    return Ranked(docs, value, keys, order, passages)
+    return Ranked(docs, value, order, keys, passages)
 
 
 def _compounds_held(m: _Matches, plan: QueryPlan) -> I64:
@@ -410,15 +475,17 @@ def _compounds_held(m: _Matches, plan: QueryPlan) -> I64:
     for start, length, _ in plan.compounds:
         if start + length > m.n:
             continue
-        ok = m.counted[start] & ~m.joined
+        cols = np.flatnonzero(m.counted[start])
+        first = m.pos[cols]
+        ok = ~m.joined(first)
         for step in range(1, length):
-            nxt = np.zeros_like(ok)
-            nxt[:-step] = m.counted[start + step][step:] & m.joined[step:]
-            ok &= nxt
-        ends = np.zeros_like(ok)  # The word ends there (not «Hà nội dung» for ``ha noi``).
-        ends[:-length] = ~m.joined[length:]
-        ok &= ends
-        held += m.per_doc_any(ok)
+            nxt = first + step
+            ok &= m.at(start + step, nxt) & m.joined(nxt)
+        # The word ends there (not «Hà nội dung» for ``ha noi``). The tokens of a whole
+        # chain lie in one doc, so the token after it is at worst that doc's sentinel.
+        after = first[ok] + length
+        ok[ok] = ~m.joined(after) & (after < len(m.raw))
+        held += m.per_doc_any(cols[ok])
     return held
 
 
@@ -426,7 +493,7 @@ def _bm25(m: _Matches, idf: Sequence[float], avg_len: float) -> F64:
     norm = BM25_K1 * (1 - BM25_B + BM25_B * m.lens / max(avg_len, 1.0))
     score = np.zeros(m.k, dtype=np.float64)
     for j in range(m.n):
-        tf = np.add.reduceat(m.counted[j].astype(np.int64), m.base).astype(np.float64)
+        tf = np.bincount(m.owner[m.counted[j]], minlength=m.k).astype(np.float64)
         score += idf[j] * tf * (BM25_K1 + 1) / (tf + norm)
     return score
 
@@ -439,18 +506,17 @@ def _passages(
     any_counted = m.counted.any(axis=0) & ~in_title
     for i in which:
         doc = int(docs[i])
-        lo = int(m.base[i])
-        hi = lo + int(m.lens[i])
-        body = np.flatnonzero(any_counted[lo:hi])
-        if len(body) == 0:
+        lo, hi = int(m.bounds[i]), int(m.bounds[i + 1])
+        cols = lo + np.flatnonzero(any_counted[lo:hi])
+        if len(cols) == 0:
             out[i] = None
             continue
+        body = m.local[cols]
         starts = np.asarray(seg.pstart[int(seg.pptr[doc]) : int(seg.pptr[doc + 1])], np.int64)
         pid = np.searchsorted(starts, body, side="right") - 1
         best, best_count = None, 0
         for p in np.unique(pid[pid >= 0]).tolist():
-            tokens = body[pid == p] + lo
-            count = int(m.counted[:, tokens].any(axis=1).sum())
+            count = int(m.counted[:, cols[pid == p]].any(axis=1).sum())
             if count > best_count:
                 best, best_count = p, count
         out[i] = best
@@ -537,12 +603,12 @@ def hit_matcher(
     pinned: list[set[str]] = [set() for _ in range(n)]
     lined: list[set[str]] = [set() for _ in range(n)]
     for j in range(n):
-        where = np.flatnonzero(m.counted[j])
+        cols = m.counted[j]
         found: dict[str, float] = {}
         for gid, quality, held in zip(
-            m.tokens[where].tolist(),
-            m.q[j][where].tolist(),
-            m.held[j][where].tolist(),
+            m.tokens[cols].tolist(),
+            m.q[j][cols].tolist(),
+            m.held[j][cols].tolist(),
             strict=True,
         ):
             term = vocab.term(gid)
@@ -553,11 +619,10 @@ def hit_matcher(
     for start, length, _ in plan.compounds:
         if start + length > n:
             continue
-        ok = m.counted[start].copy()
+        first = m.pos[m.counted[start]]
+        ok = np.ones(len(first), dtype=bool)
         for step in range(1, length):
-            nxt = np.zeros_like(ok)
-            nxt[:-step] = m.counted[start + step][step:]
-            ok &= nxt
+            ok &= m.at(start + step, first + step)
         if ok.any():  # The article holds the word: its syllables match only together.
             for j in range(start, start + length):
                 pinned[j].update(terms[j])
