@@ -228,7 +228,9 @@ def test_fields_from_the_command_line_and_config(
     record = {"tieu_de": "Tiêu đề riêng", "noi_dung": "Giá cà phê xuất khẩu tăng kỷ lục."}
     (folder / "odd.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n")
     args = ["search", "--corpus", str(folder), "--json", "ca phe xuat khau"]
-    assert main([*args, "--fields", "title=tieu_de,content=noi_dung"]) == 0
+    # A worker process on purpose (a corpus this small is otherwise indexed in process):
+    # the record and the --fields mapping must both reach a spawned indexing worker.
+    assert main([*args, "--workers", "1", "--fields", "title=tieu_de,content=noi_dung"]) == 0
     hits = json.loads(capsys.readouterr().out.splitlines()[-1])["results"]
     assert [h["title"] for h in hits] == ["Tiêu đề riêng"]
     # The same mapping from config.toml; a bad --fields is refused with a message.

@@ -157,3 +157,26 @@ def test_index_and_search_default_to_the_configured_corpus(
     assert main(["search", "--workers", "0", "gia xang"]) == 0
     out = capsys.readouterr().out
     assert "Giá xăng giảm mạnh" in out and "Triều Tiên" not in out, out
+
+
+def test_a_small_corpus_is_indexed_without_worker_processes(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without ``--workers`` a corpus under SMALL_CORPUS articles starts no pool (a spawn
+    pool importing pyvi in every worker costs more than the work); a given value is kept."""
+    from tui_reader.search import index, update
+
+    def no_pool(workers: int) -> object:
+        raise AssertionError(f"a pool of {workers} started for a small corpus")
+
+    monkeypatch.setattr(update, "_pool", no_pool)
+    cache = str(tmp_path / "cache")
+    assert main(["search", "--corpus", str(corpus), "--cache-dir", cache, "trieu tien"]) == 0
+    assert "Triều Tiên" in capsys.readouterr().out
+    assert main(["index", str(corpus), "--cache-dir", str(tmp_path / "other")]) == 0
+    assert "2 articles indexed" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="a pool of 1 started"):  # --workers is obeyed
+        main(["index", str(corpus), "--cache-dir", str(tmp_path / "third"), "--workers", "1"])
+    assert index.default_workers(index.SMALL_CORPUS - 1) == 0
+    assert index.default_workers(index.SMALL_CORPUS) is None  # one per core

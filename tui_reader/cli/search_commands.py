@@ -28,13 +28,19 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from tui_reader.articles.corpus import CorpusScan, scan_corpus
+from tui_reader.articles.corpus import CorpusScan, FileEntry, scan_corpus
 from tui_reader.articles.listing import article_entries
 from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.paths import cache_dir
 from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.files import IndexWriteError
-from tui_reader.search.index import IndexBuilder, IndexStats, index_dir_for
+from tui_reader.search.index import (
+    SMALL_CORPUS,
+    IndexBuilder,
+    IndexStats,
+    default_workers,
+    index_dir_for,
+)
 from tui_reader.words import plural
 
 OnProgress = Callable[[int, int], None]
@@ -56,7 +62,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", type=Path,
                         help="where the search index is kept (env TUI_READER_CACHE_DIR)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="processes for parsing and word segmentation (default: one per core)")
+                        help="processes for parsing and word segmentation (default: one per "
+                             f"core; none, all in this process, under {SMALL_CORPUS} articles)")
 
 
 def _index_parser() -> argparse.ArgumentParser:
@@ -97,10 +104,15 @@ def _scan(roots: Sequence[Path]) -> CorpusScan:
     return scan
 
 
-def _builder(roots: Sequence[Path], cache: Path | None, workers: int | None) -> IndexBuilder:
+def _builder(
+    roots: Sequence[Path], cache: Path | None, workers: int | None, articles: int
+) -> IndexBuilder:
+    """The corpus's index; without ``--workers``, a small corpus is indexed in this process
+    (:func:`~tui_reader.search.index.default_workers`, the app's rule)."""
     folder = index_dir_for(roots, cache_dir(cache))
     try:
-        return IndexBuilder(folder, workers=workers)
+        return IndexBuilder(folder, workers=default_workers(articles) if workers is None
+                            else workers)
     except OSError as err:
         raise _CommandError(
             f"cannot use the index folder {safe_text(str(folder))}: {err.strerror or err}",
@@ -144,7 +156,7 @@ def _progress_bar(enabled: bool) -> Iterator[tuple[OnProgress | None, OnProgress
         yield update, words
 
 
-def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexStats:
+def _update(builder: IndexBuilder, entries: list[FileEntry], show_bar: bool) -> IndexStats:
     """Run the update in a thread so Ctrl-C cancels it cleanly (work so far is kept)."""
     cancel = threading.Event()
     outcome: dict[str, IndexStats | BaseException] = {}
@@ -153,7 +165,7 @@ def _update(builder: IndexBuilder, scan: CorpusScan, show_bar: bool) -> IndexSta
         def run() -> None:
             try:
                 outcome["stats"] = builder.update(
-                    article_entries(scan),  # records of .jsonl files are articles too
+                    entries,
                     progress=progress,
                     cancel=cancel,
                     words_progress=words,
@@ -232,8 +244,9 @@ def index_main(argv: list[str]) -> int:
 
     def body() -> int:
         scan = _scan(roots)
-        builder = _builder(roots, args.cache_dir, args.workers)
-        stats = _update(builder, scan, show_bar=not args.quiet and sys.stderr.isatty())
+        entries = article_entries(scan)  # records of .jsonl files are articles too
+        builder = _builder(roots, args.cache_dir, args.workers, len(entries))
+        stats = _update(builder, entries, show_bar=not args.quiet and sys.stderr.isatty())
         _report(stats, scan, builder.index_dir, sys.stdout)
         return EXIT_OK
 
@@ -308,8 +321,9 @@ def search_main(argv: list[str]) -> int:
     def body() -> int:
         queries = _read_queries(args.queries) if args.queries else [" ".join(args.query)]
         scan = _scan(roots)
-        builder = _builder(roots, args.cache_dir, args.workers)
-        stats = _update(builder, scan, show_bar=sys.stderr.isatty())
+        entries = article_entries(scan)  # records of .jsonl files are articles too
+        builder = _builder(roots, args.cache_dir, args.workers, len(entries))
+        stats = _update(builder, entries, show_bar=sys.stderr.isatty())
         if stats.rebuilt:  # Damage found on load, repaired by this update: said once.
             print(f"tui-reader: note: the search {safe_text(stats.rebuilt)}", file=sys.stderr)
         snapshot = builder.snapshot()

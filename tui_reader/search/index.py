@@ -54,15 +54,28 @@ from tui_reader.search.update import IndexStats, Progress, UpdateRun
 
 __all__ = [
     "INDEX_FORMAT",
+    "SMALL_CORPUS",
     "IndexBuilder",
     "IndexSnapshot",
     "IndexStats",
     "SegmentView",
     "UnusableIndex",
+    "default_workers",
     "index_dir_for",
 ]
 
 log = logging.getLogger(__name__)
+
+
+SMALL_CORPUS = 200
+"""Below this many articles an update runs without worker processes (app and CLI alike):
+starting the spawn pool, every worker importing pyvi, costs more than the work."""
+
+
+def default_workers(articles: int) -> int | None:
+    """``workers`` for :class:`IndexBuilder` when the user chose none: 0 (this process)
+    for a corpus of fewer than :data:`SMALL_CORPUS` articles, else one per core (None)."""
+    return 0 if articles < SMALL_CORPUS else None
 
 
 def index_dir_for(roots: Sequence[Path], cache: Path | None = None) -> Path:

@@ -55,9 +55,6 @@ if TYPE_CHECKING:
     from tui_reader.search.index import IndexBuilder
 
 
-SMALL_CORPUS = 200
-"""Below this many articles the index is built without worker processes."""
-
 STATE_WAIT = 0.5
 """How long opening an article waits for its bookmarks and position before it shows
 the text without them (they follow when the database answers: another process may
@@ -1079,14 +1076,14 @@ class MainScreen(WorkerFailures, Screen[None]):
 
         Searching works throughout on what is indexed so far.
         """
-        from tui_reader.search.index import IndexBuilder, index_dir_for
+        from tui_reader.search.index import IndexBuilder, default_workers, index_dir_for
 
         config = self.config
         if self.builder is None:
             # A small corpus is indexed in this process: starting workers would cost more.
-            workers = 0 if len(self.listing.articles) < SMALL_CORPUS else None
             self.builder = IndexBuilder(
-                index_dir_for(config.roots, config.cache_dir), workers=workers
+                index_dir_for(config.roots, config.cache_dir),
+                workers=default_workers(len(self.listing.articles)),
             )
             self.builder.snapshot().warm()
         pending = self.search.pending
