@@ -58,7 +58,15 @@ from rapidfuzz.distance import OSA
 from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
 from tui_reader.search.query import PREFIX, QueryPlan, plan_query
-from tui_reader.search.rules import LINE, RankKey, correctable, hit_matcher, prepare, rank_docs
+from tui_reader.search.rules import (
+    LINE,
+    MATCH_MIN,
+    RankKey,
+    correctable,
+    hit_matcher,
+    prepare,
+    rank_docs,
+)
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
@@ -407,10 +415,19 @@ class _Context:
         self.compounds = [(gid, idf(snapshot.doc_frequency(gid))) for _, _, gid in plan.compounds]
         # Stage 1 counts a word in a doc when any term it may match is there (its
         # exact/prefix anchors and every typo neighbour): an upper bound of rule 1.
+        # The shortlist's estimate of rule 1 counts only the neighbours the rules count
+        # without a phrase holding them (quality >= MATCH_MIN, ``sure_ids``); a weak one
+        # (``weak_ids``) counts there only inside an alignment (see ``_DocState.found``).
         self.count_ids = []
+        self.sure_ids = []
+        self.weak_ids = []
         for word in plan.words:
-            extra = word.ids[word.quality < PREFIX - 1e-4].tolist()
+            is_typo = word.quality < PREFIX - 1e-4
+            extra = word.ids[is_typo].tolist()
             self.count_ids.append(tuple(sorted(set(word.anchor_ids) | set(extra))))
+            sure = set(word.ids[is_typo & (word.quality >= MATCH_MIN - 1e-4)].tolist())
+            self.sure_ids.append(tuple(sorted(sure - set(word.anchor_ids))))
+            self.weak_ids.append(tuple(sorted(set(extra) - sure - set(word.anchor_ids))))
         self.units = _every_units(plan)
         self.typed_seen = np.zeros(n, dtype=bool)  # Filled by the alignments (see _align).
         self.fixable = [True] * n  # Then: which words a phrase may correct (rules.correctable).
@@ -460,6 +477,7 @@ def _align_segment(
     # 1. Documents holding enough query words (from short per-term doc lists).
     count = np.zeros(n_docs, dtype=np.uint8)  # Words a doc may match (rule 1, upper bound).
     held = np.zeros(n_docs, dtype=np.uint8)  # Words held as typed (or as a prefix).
+    sure = np.zeros(n_docs, dtype=np.uint8)  # Words held as typed or by a sure neighbour.
     present: dict[int, npt.NDArray[np.bool_]] = {}
     for j, word in enumerate(ctx.words):
         mask = np.zeros(n_docs, dtype=bool)  # Docs of the word's rare terms.
@@ -468,11 +486,20 @@ def _align_segment(
         typed = mask | np.unpackbits(bits, count=n_docs).view(bool)
         present[j] = typed
         held += typed
-        _add_docs(seg, ctx.count_ids[j], mask, bits)
-        count += mask | np.unpackbits(bits, count=n_docs).view(bool)
+        if ctx.sure_ids[j]:
+            _add_docs(seg, ctx.sure_ids[j], mask, bits)
+            sure += mask | np.unpackbits(bits, count=n_docs).view(bool)
+        else:
+            sure += typed
+        if ctx.weak_ids[j]:
+            _add_docs(seg, ctx.weak_ids[j], mask, bits)
+            count += mask | np.unpackbits(bits, count=n_docs).view(bool)
+        else:
+            count += mask | np.unpackbits(bits, count=n_docs).view(bool)
     if view.deleted.any():
         count[view.deleted] = 0
         held[view.deleted] = 0
+        sure[view.deleted] = 0
     counts = _every(seg, ctx, present, held, view.deleted), int(np.count_nonzero(held))
     need = ctx.min_words
     cand_mask = count >= need
@@ -490,7 +517,8 @@ def _align_segment(
     body_pos = np.full(n_docs, -1, dtype=np.int64)
     strength = np.zeros(n_docs, dtype=np.uint8)  # Most words matched well in one alignment.
     perfect = np.zeros(n_docs, dtype=bool)  # Every word matched as well as it can be.
-    state = _DocState(best, title, body, body_pos, strength, perfect)
+    found = np.zeros(n_docs, dtype=np.uint8)  # Most words matched at all in one alignment.
+    state = _DocState(best, title, body, body_pos, strength, perfect, found)
     caps = list(ctx.caps)
     scan = cand_mask
     state.record = count >= ctx.min_words
@@ -517,14 +545,23 @@ def _align_segment(
             break
     ctx.perfect_found += int(np.count_nonzero(perfect))
     cand = np.flatnonzero(cand_mask)
-    # Shortlist order: rule 1's upper bound first, then the phrase alignment, then words held.
+    # Shortlist order, the rules' order as far as the index tells it cheaply: rule 1 as
+    # the rules will count it (words held as typed or by a sure neighbour, or more in one
+    # alignment: a weak neighbour counts only where a phrase holds it, «chưa từng có số»
+    # for ``chau tung co so``), then the phrase alignment (rule 3), then the query's pyvi
+    # words held anywhere (rule 5: only among equal alignments, never above a better one;
+    # ``o dau khi`` is «ở đâu khi», not «dầu khí» somewhere), then words held as typed.
+    words_est = np.minimum(np.maximum(sure[cand], found[cand]), count[cand])
     align = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
-    # The query's pyvi words held as words (loi_ich, di_bo) come before the alignment:
-    # «lợi ích ... đi bộ» in a title is worth more than «lợi ích ... hủy bỏ đi».
     words = np.zeros(n_docs, dtype=np.float64)
     for _, _, gid in ctx.plan.compounds:
         words[seg.doc_list(gid)] += 1
-    pre = count[cand] * 1e6 + words[cand] * 1e4 + np.round(align, 1) * 100 + held[cand]
+    pre = (
+        words_est.astype(np.float64) * 1e9
+        + np.round(align * 10) * 1e4
+        + np.minimum(words[cand], 99) * 100
+        + held[cand]
+    )
     return counts, _Shortlist(view, cand, pre, body_pos[cand])
 
 
@@ -569,6 +606,7 @@ class _DocState:
     body_pos: I64
     strength: npt.NDArray[np.uint8]
     perfect: npt.NDArray[np.bool_]
+    found: npt.NDArray[np.uint8]
     record: npt.NDArray[np.bool_] | None = None  # Docs whose typed words are recorded.
 
 
@@ -633,6 +671,7 @@ def _align(
     if not multi.any():
         return
     docs, start, origin, m = docs[multi], start[multi], origin[multi], m[:, multi]
+    np.maximum.at(state.found, docs, found[multi])
     if n > 1 and state.record is not None:
         # Words held as typed between their query neighbours as typed (rules.correctable).
         # Only the first anchor's scan of the docs with enough words records them: what

@@ -1,0 +1,70 @@
+"""The shortlist (the ~200 articles the ranking rules see) keeps what the rules rank first.
+
+Each test builds a corpus with more distractors than the shortlist holds
+(``engine.RERANK_MIN``), so an article the rules would rank first but the
+shortlist's pre-score leaves out is simply missing from the results.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.search.conftest import Build, write_article
+from tui_reader.search.engine import RERANK_MIN, search
+from tui_reader.search.index import IndexSnapshot
+
+FILLER = "Người dân địa phương cho biết thời tiết những ngày qua khá thuận lợi. " * 3
+
+
+def _names(snapshot: IndexSnapshot, query: str) -> list[str]:
+    results = search(snapshot, query, limit=10)
+    return [Path(h.path).name for h in results.hits]
+
+
+def test_phrase_in_place_beats_the_query_pyvi_word_held_elsewhere(
+    tmp_path: Path, build: Build
+) -> None:
+    """``o dau khi`` is «ở đâu khi» in place; «dầu khí» somewhere in an article with «ở»,
+    «đâu» and «khi» scattered does not push it out of the shortlist."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(RERANK_MIN + 40):
+        write_article(
+            folder,
+            f"oil{i:03d}.txt",
+            f"Giá dầu khí tháng {i}",
+            f"Công ty dầu khí số {i} ở miền Nam. {FILLER} Không biết đâu là giới hạn, "
+            "khi giá còn tăng.",
+        )
+    write_article(
+        folder,
+        "where.txt",
+        "Chuyện một đêm",
+        f"{FILLER} Cảnh sát ở đâu khi tội phạm hoành hành? {FILLER}",
+    )
+    builder, _ = build(folder)
+    assert _names(builder.snapshot(), "o dau khi")[0] == "where.txt"
+
+
+def test_weak_typo_neighbours_do_not_fill_the_shortlist(tmp_path: Path, build: Build) -> None:
+    """Articles holding two words in a title phrase and only a weak neighbour of the third
+    («tai» for ``tau``, which the rules do not count there) do not crowd out the one
+    holding all three as typed, scattered: it has every word, so the rules put it first."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(RERANK_MIN + 40):
+        write_article(
+            folder,
+            f"near{i:03d}.txt",
+            f"Cướp súng lần thứ {i}",
+            f"{FILLER} Người bị nạn nói đó là tai họa. {FILLER}",
+        )
+    write_article(
+        folder,
+        "all.txt",
+        "Chuyện ở nhà ga",
+        f"Tên cướp lên tàu. {FILLER} Hắn giấu khẩu súng trong túi. {FILLER}",
+    )
+    builder, _ = build(folder)
+    names = _names(builder.snapshot(), "cuop sung tau")
+    assert names[0] == "all.txt"
