@@ -67,6 +67,14 @@ def test_snippet_of_a_short_text_is_the_text() -> None:
     assert make_snippet("", "ha noi") == ("", [])
 
 
+def test_snippet_centres_on_the_densest_cluster_not_the_first_match() -> None:
+    filler = "chuyện khác " * 40
+    text = f"Hà Nội mở đầu. {filler}Hà Nội, Hà Nội và Hà Nội cuối bài. {filler}Hà Nội."
+    snippet, spans = make_snippet(text, "ha noi")
+    assert [snippet[s:e] for s, e in spans] == ["Hà Nội"] * 3
+    assert "cuối bài" in snippet and "mở đầu" not in snippet
+
+
 def test_best_passage_prefers_the_densest_match() -> None:
     passages = ["Không có gì.", "Hà Nội.", "Hà Nội mùa thu, Hà Nội mùa đông."]
     assert best_passage(passages, "ha noi") == 2

@@ -235,10 +235,7 @@ def make_snippet(
         clipped = text[:width].translate(_WHITESPACE)
         return clipped + ("…" if len(text) > width else ""), []
     if center is None or not 0 <= center < len(lazy):
-        tokens = [lazy.token(i) for i in range(len(lazy))]
-        folded = [t.folded for t in tokens]
-        matched_all = matcher.marks(folded) if matcher else [False] * len(tokens)
-        center = _densest(tokens, matched_all, width)
+        center = _densest(lazy, matcher, width)
     mid = lazy.token(center)
     start = max(0, mid.start - _LEAD_IN)
     first = center
@@ -275,16 +272,24 @@ def make_snippet(
     return prefix + window + suffix, spans
 
 
-def _densest(tokens: list[Token], matched: list[bool], width: int) -> int:
-    """Index of the first matched token of the window holding the most matches."""
-    hits = [i for i, m in enumerate(matched) if m]
+def _densest(lazy: _LazyTokens, matcher: TokenMatcher, width: int) -> int:
+    """Index of the first matched token of the window holding the most matches.
+
+    Every token is judged, but original offsets are taken only for the matched ones:
+    a passage has hundreds of tokens and a handful of matches.
+    """
+    folded = lazy.ft.folded
+    terms = [folded[s:e][:MAX_TERM_CHARS] for s, e in lazy.spans]
+    marks = matcher.marks(terms) if matcher else []
+    hits = [i for i, m in enumerate(marks) if m]
     if not hits:
         return 0
+    bounds = [lazy.token(i) for i in hits]
     best, best_count = hits[0], 0
     j = 0
-    for i, first in enumerate(hits):
-        while j < len(hits) and tokens[hits[j]].end - tokens[first].start <= width - _LEAD_IN:
+    for i, first in enumerate(bounds):
+        while j < len(hits) and bounds[j].end - first.start <= width - _LEAD_IN:
             j += 1
         if j - i > best_count:
-            best, best_count = first, j - i
+            best, best_count = hits[i], j - i
     return best
