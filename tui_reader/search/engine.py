@@ -228,12 +228,11 @@ def matcher_of(results: SearchResults, hit: SearchHit) -> TokenMatcher | None:
 
 @dataclass(slots=True)
 class _Shortlist:
-    """One segment's candidates after phrase alignment: docs, pre-scores, body positions."""
+    """One segment's candidates after phrase alignment: docs and pre-scores."""
 
     view: SegmentView
     docs: I64
     pre: npt.NDArray[np.float64]
-    body_pos: I64
 
 
 class SearchCancelled(Exception):  # noqa: N818 (the name agreed on BOARD.md)
@@ -297,7 +296,7 @@ def search(
         chosen[np.argpartition(-pre, keep_n - 1)[:keep_n]] = True
         bounds = np.cumsum([0] + [len(s.docs) for s in lists])
         lists = [
-            _Shortlist(s.view, s.docs[sel], s.pre[sel], s.body_pos[sel])
+            _Shortlist(s.view, s.docs[sel], s.pre[sel])
             for i, s in enumerate(lists)
             for sel in [chosen[bounds[i] : bounds[i + 1]]]
         ]
@@ -513,12 +512,10 @@ def _align_segment(
     #    documents lacking every earlier one (those were aligned already).
     best = np.zeros(n_docs, dtype=np.float32)
     title = np.zeros(n_docs, dtype=np.float32)
-    body = np.zeros(n_docs, dtype=np.float32)
-    body_pos = np.full(n_docs, -1, dtype=np.int64)
     strength = np.zeros(n_docs, dtype=np.uint8)  # Most words matched well in one alignment.
     perfect = np.zeros(n_docs, dtype=bool)  # Every word matched as well as it can be.
     found = np.zeros(n_docs, dtype=np.uint8)  # Most words matched at all in one alignment.
-    state = _DocState(best, title, body, body_pos, strength, perfect, found)
+    state = _DocState(best, title, strength, perfect, found)
     caps = list(ctx.caps)
     scan = cand_mask
     state.record = count >= ctx.min_words
@@ -562,7 +559,7 @@ def _align_segment(
         + np.minimum(words[cand], 99) * 100
         + held[cand]
     )
-    return counts, _Shortlist(view, cand, pre, body_pos[cand])
+    return counts, _Shortlist(view, cand, pre)
 
 
 def _add_docs(
@@ -602,8 +599,6 @@ class _DocState:
 
     best: F32
     title: F32
-    body: F32
-    body_pos: I64
     strength: npt.NDArray[np.uint8]
     perfect: npt.NDArray[np.bool_]
     found: npt.NDArray[np.uint8]
@@ -631,19 +626,16 @@ def _align_in_parts(
     return False
 
 
-def _bit_tables(width: int) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8]]:
-    """Index of the lowest and highest set bit of every ``width``-bit number."""
+def _high_bits(width: int) -> npt.NDArray[np.int8]:
+    """Index of the highest set bit of every ``width``-bit number."""
     values = np.arange(1 << width)
-    low = np.zeros(1 << width, dtype=np.int8)
     high = np.zeros(1 << width, dtype=np.int8)
-    for bit in range(width - 1, -1, -1):
-        low[(values >> bit) & 1 == 1] = bit
     for bit in range(width):
         high[(values >> bit) & 1 == 1] = bit
-    return low, high
+    return high
 
 
-_LOW_BIT, _HIGH_BIT = _bit_tables(12)
+_HIGH_BIT = _high_bits(12)
 
 
 def _align(
@@ -711,14 +703,12 @@ def _align(
         bits = np.zeros(len(docs), dtype=np.int64)
         for j in range(n):
             bits |= matched[j].astype(np.int64) << j
-        first = _LOW_BIT[bits].astype(np.int64)
         last = _HIGH_BIT[bits].astype(np.int64)
     else:
-        first = np.argmax(matched, axis=0)
         last = n - 1 - np.argmax(matched[::-1], axis=0)
     tlen = seg.tlen[docs].astype(np.int64)
     np.maximum.at(state.strength, docs, (m >= STRONG_MATCH).sum(axis=0, dtype=np.uint8))
-    _keep(state, docs, score, start + last < tlen, np.maximum(start + first, tlen))
+    _keep(state, docs, score, start + last < tlen)
 
 
 def _keep_single(
@@ -729,22 +719,14 @@ def _keep_single(
     state.strength[strong] = np.maximum(state.strength[strong], 1)
     if ctx.n == 1:
         state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
-    _keep(state, docs, score, pos < seg.tlen[docs], pos)
+    _keep(state, docs, score, pos < seg.tlen[docs])
 
 
-def _keep(
-    state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_], body_pos: I64
-) -> None:
-    """Fold alignment scores into each document's best overall, in title and in body."""
+def _keep(state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_]) -> None:
+    """Fold alignment scores into each document's best overall, and in its title."""
     np.maximum.at(state.best, docs, score)
     if in_title.any():
         np.maximum.at(state.title, docs[in_title], score[in_title])
-    out = ~in_title
-    if out.any():
-        bdocs, bscore = docs[out], score[out]
-        np.maximum.at(state.body, bdocs, bscore)
-        top = bscore >= state.body[bdocs]
-        state.body_pos[bdocs[top]] = body_pos[out][top]
 
 
 def _make_snippet(

@@ -155,7 +155,7 @@ class _Matches:
         if hits is None:
             pos = np.flatnonzero(np.logical_or.reduce([t[ids] > 0 for t in tables]))
         else:
-            pos = np.flatnonzero(hits[ids])
+            pos = np.flatnonzero(hits.take(ids))
         tokens = ids[pos].astype(np.int64)
         owner = np.searchsorted(base, pos, side="right") - 1
         self.n, self.k = n, len(docs)
@@ -178,13 +178,17 @@ class _Matches:
         held = np.zeros_like(strong)
         line = min(LINE, n)
         if n > 1 and c:
-            # The column at flat position pos + d (when some word matches there).
-            shifted: dict[int, tuple[I64, Bools]] = {}
+            # The column at flat position pos + d (when some word matches there): a
+            # lookup over the flat positions, padded so that pos + d never wraps.
+            pad = line - 1
+            col_of = np.full(len(raw) + 2 * pad, -1, dtype=np.int32)
+            col_of[pos + pad] = np.arange(c, dtype=np.int32)
+            shifted: dict[int, tuple[npt.NDArray[np.int32], Bools]] = {}
             for d in range(1 - line, line):
                 if d:
-                    idx = np.searchsorted(pos, pos + d)
-                    col = np.minimum(idx, max(c - 1, 0))
-                    shifted[d] = col, (idx < c) & (pos[col] == pos + d)
+                    col = col_of[pos + (pad + d)]
+                    there = col >= 0
+                    shifted[d] = np.where(there, col, 0), there
             for a in range(n - line + 1):  # Words a .. a + line - 1, in order and adjacent.
                 for j in range(a, a + line):
                     ok = np.ones(c, dtype=bool)
@@ -501,26 +505,51 @@ def _bm25(m: _Matches, idf: Sequence[float], avg_len: float) -> F64:
 def _passages(
     seg: Segment, m: _Matches, docs: I64, in_title: Bools, which: list[int]
 ) -> dict[int, int | None]:
-    """The body passage holding the most distinct counted words (first on ties), or None."""
-    out: dict[int, int | None] = {}
-    any_counted = m.counted.any(axis=0) & ~in_title
-    for i in which:
-        doc = int(docs[i])
-        lo, hi = int(m.bounds[i]), int(m.bounds[i + 1])
-        cols = lo + np.flatnonzero(any_counted[lo:hi])
-        if len(cols) == 0:
-            out[i] = None
-            continue
-        body = m.local[cols]
-        starts = np.asarray(seg.pstart[int(seg.pptr[doc]) : int(seg.pptr[doc + 1])], np.int64)
-        pid = np.searchsorted(starts, body, side="right") - 1
-        best, best_count = None, 0
-        for p in np.unique(pid[pid >= 0]).tolist():
-            count = int(m.counted[:, cols[pid == p]].any(axis=1).sum())
-            if count > best_count:
-                best, best_count = p, count
-        out[i] = best
+    """The body passage holding the most distinct counted words (first on ties), or None.
+
+    For all of ``which`` at once: every counted body token is placed in its passage
+    with one search over the chosen docs' passage starts (offset per doc so they
+    stay sorted), then distinct (passage, word) pairs are counted.
+    """
+    out: dict[int, int | None] = dict.fromkeys(which)
+    if not which:
+        return out
+    rows = np.asarray(which, dtype=np.int64)
+    lo, hi = m.bounds[rows], m.bounds[rows + 1]
+    sizes = hi - lo
+    row = np.repeat(np.arange(len(rows), dtype=np.int64), sizes)
+    cols = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(lo - _starts(sizes), sizes)
+    body = (m.counted[:, cols].any(axis=0)) & ~in_title[cols]
+    cols, row = cols[body], row[body]
+    if not len(cols):
+        return out
+    # Passage starts of the chosen docs, row r's shifted by r << 16 (positions fit in 16 bits).
+    first = np.asarray(seg.pptr, dtype=np.int64)[docs[rows]]
+    count = np.asarray(seg.pptr, dtype=np.int64)[docs[rows] + 1] - first
+    starts_at = _starts(count)
+    prow = np.repeat(np.arange(len(rows), dtype=np.int64), count)
+    index = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(first - starts_at, count)
+    keys = np.asarray(seg.pstart, dtype=np.int64)[index] + (prow << 16)
+    at = np.searchsorted(keys, m.local[cols] + (row << 16), side="right") - 1
+    inside = at >= starts_at[row]  # Not before the doc's first passage.
+    cols, at = cols[inside], at[inside]
+    n = m.n
+    pairs = np.unique(np.concatenate([at[m.counted[j][cols]] * n + j for j in range(n)]))
+    passage, words = np.unique(pairs // n, return_counts=True)
+    # Per doc: most words first, then the first passage.
+    order = np.lexsort((passage, -words, prow[passage]))
+    take = order[np.r_[True, prow[passage[order]][1:] != prow[passage[order]][:-1]]]
+    for g in passage[take].tolist():
+        r = int(prow[g])
+        out[which[r]] = g - int(starts_at[r])
     return out
+
+
+def _starts(sizes: I64) -> I64:
+    """Where each of consecutive runs of ``sizes`` starts."""
+    starts = np.zeros(len(sizes), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    return starts
 
 
 class HitMatcher(TokenMatcher):
@@ -559,9 +588,7 @@ class HitMatcher(TokenMatcher):
         line = min(LINE, n)
         for a in range(max(0, j - line + 1), min(j, n - line) + 1):
             if all(
-                0 <= i + k - j < size and inside[k][i + k - j]
-                for k in range(a, a + line)
-                if k != j
+                0 <= i + k - j < size and inside[k][i + k - j] for k in range(a, a + line) if k != j
             ):
                 return True
         return False
