@@ -6,6 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge results, never speed: Hypothesis's default 200 ms deadline per example
+# (and its too-slow health check) fail at random on a loaded 2-core CI machine. Speed is
+# measured by the benchmarks.
+settings.register_profile(
+    "tui-reader", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("tui-reader")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
