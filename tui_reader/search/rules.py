@@ -439,7 +439,7 @@ def rank_docs(
     pptr = np.asarray(seg.pptr, dtype=np.int64)
     lead_end = np.where(
         pptr[docs + 1] - pptr[docs] > 1,
-        np.asarray(seg.pstart, dtype=np.int64)[np.minimum(pptr[docs] + 1, len(seg.pstart) - 1)],
+        seg.pstart[np.minimum(pptr[docs] + 1, len(seg.pstart) - 1)].astype(np.int64),
         m.lens,
     )
     in_title = m.local < tlen[m.owner]
@@ -529,7 +529,7 @@ def _passages(
     starts_at = _starts(count)
     prow = np.repeat(np.arange(len(rows), dtype=np.int64), count)
     index = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(first - starts_at, count)
-    keys = np.asarray(seg.pstart, dtype=np.int64)[index] + (prow << 16)
+    keys = seg.pstart[index].astype(np.int64) + (prow << 16)  # Index first: pstart is uint32.
     at = np.searchsorted(keys, m.local[cols] + (row << 16), side="right") - 1
     inside = at >= starts_at[row]  # Not before the doc's first passage.
     cols, at = cols[inside], at[inside]
