@@ -274,6 +274,7 @@ def search(
         snapshot.vocab_size,
         [v.segment.ptr for v in views],
         [v.segment for v in views],
+        snapshot.plans,
     )
     if not plan.words or not any(w.anchor_ids for w in plan.words):
         return _results(snapshot, query, [], (0, 0), started, plan)

@@ -20,6 +20,8 @@ highlight matches in any text.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,6 +37,7 @@ from tui_reader.text.tokens import tokenize_folded
 __all__ = [
     "MAX_QUERY_WORDS",
     "MatchRule",
+    "PlanCache",
     "QueryPlan",
     "QueryWord",
     "fuzzy_budget",
@@ -158,6 +161,35 @@ def rules_for(query: str) -> tuple[MatchRule, ...]:
     return tuple(rules)
 
 
+class PlanCache:
+    """Planned query words of one snapshot, kept across its queries (least recent out).
+
+    A query typed key by key repeats its words (``hoi nghi thuong d``, then
+    ``hoi nghi thuong di``): each is expanded over the vocabulary once. A word's
+    plan depends on the segments searched (their term frequencies rank its
+    expansions), so the key holds them; the snapshot that owns the cache keeps
+    them alive. Thread-safe.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._words: OrderedDict[tuple[object, ...], QueryWord] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> QueryWord | None:
+        with self._lock:
+            word = self._words.get(key)
+            if word is not None:
+                self._words.move_to_end(key)
+            return word
+
+    def put(self, key: tuple[object, ...], word: QueryWord) -> None:
+        with self._lock:
+            self._words[key] = word
+            while len(self._words) > self._size:
+                self._words.popitem(last=False)
+
+
 class _Frequencies:
     """Collection frequency of term ids across a snapshot's segments."""
 
@@ -180,6 +212,7 @@ def plan_query(
     size: int,
     ptrs: list[npt.NDArray[np.int64]],
     segments: Sequence[Segment] = (),
+    cache: PlanCache | None = None,
 ) -> QueryPlan:
     """Expand ``query`` over the vocabulary (ids below ``size``).
 
@@ -187,6 +220,8 @@ def plan_query(
     frequency and to cost each word as a candidate seed. With ``segments``
     (the same segments), words typed joined or split are rewritten first
     (:mod:`tui_reader.search.joined`: ``thanhhoa`` is searched as ``thanh hoa``).
+    ``cache`` keeps expanded words for later queries on the same vocabulary and
+    segments (see :class:`PlanCache`).
     """
     typed, typing = query_words(query)
     freq = _Frequencies(ptrs)
@@ -196,7 +231,16 @@ def plan_query(
             segments, lambda ids: freq.of(np.asarray(ids, dtype=np.int64)), vocab, size
         )
         parts = rewrite(typed, typing, vocab, lexicon, size, counter)[:MAX_QUERY_WORDS]
-    planned = [_expand(p.text, p.prefix, vocab, lexicon, size, freq, p.extra) for p in parts]
+    where = (size, *(id(ptr) for ptr in ptrs))
+    planned = []
+    for p in parts:
+        key = (*where, p.text, p.prefix, p.extra)
+        word = cache.get(key) if cache is not None else None
+        if word is None:
+            word = _expand(p.text, p.prefix, vocab, lexicon, size, freq, p.extra)
+            if cache is not None:
+                cache.put(key, word)
+        planned.append(word)
     words = [p.text for p in parts]
     compounds = []
     for start in range(len(words)):
@@ -267,6 +311,8 @@ def _expand(
                     anchors.add(gid)
     ids = np.array(sorted(alts), dtype=np.int64)
     qualities = np.array([alts[g] for g in ids.tolist()], dtype=np.float32)
+    ids.setflags(write=False)  # Shared by later queries through a PlanCache.
+    qualities.setflags(write=False)
     rest = max((q for g, q in alts.items() if g not in anchors), default=0.0)
     anchor_ids = tuple(sorted(anchors))
     cost = int(freq.of(np.array(anchor_ids, dtype=np.int64)).sum()) if anchor_ids else 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from tui_reader.search.query import PlanCache
 from tui_reader.search.segment import Segment
 from tui_reader.search.vocab import Lexicon, Vocabulary
 
@@ -74,6 +75,7 @@ class IndexSnapshot:
         self.indexed = sum(v.live for v in self.views)
         live_tokens = sum(int(v.segment.doc_len[~v.deleted].sum()) for v in self.views)
         self.avg_doc_len = live_tokens / self.indexed if self.indexed else 0.0
+        self.plans = PlanCache()  # Query words planned on this snapshot (see plan_query).
 
     def lexicon(self) -> Lexicon:
         """Prefix and typo tables for this snapshot's vocabulary (built on first use)."""
