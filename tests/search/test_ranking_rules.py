@@ -202,3 +202,66 @@ def test_a_correction_is_lit_only_where_the_ranking_counted_it(
     assert lit == ["có hai tiền", "hai"]
     text, spans = snippet_of(results, hit)
     assert [text[a:b] for a, b in spans][:1] == ["có hai tiền"]
+
+
+def test_the_phrase_as_typed_then_the_corrected_phrase_then_the_words_scattered(
+    tmp_path: Path, build: Build
+) -> None:
+    # ``la dem bieu``: «là đêm biểu diễn» is the phrase as typed; «Đô La đem siêu xe» reads it
+    # with one correction (``bieu`` for «siêu»), which beats the three words scattered.
+    folder = _corpus(
+        tmp_path,
+        ("scattered.txt", "Tin một", "Đó là lúc. " + FILLER + " Một đêm. Biểu tình nổ ra."),
+        ("corrected.txt", "Tin hai", FILLER + " Cường Đô La đem siêu xe tới."),
+        ("typed.txt", "Tin ba", FILLER + " Tối thứ bảy là đêm biểu diễn."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "la dem bieu")
+    assert _names(results) == ["typed.txt", "corrected.txt", "scattered.txt"]
+    keys = [h.rank for h in results.hits]
+    assert keys[0] is not None and keys[1] is not None
+    assert (keys[0].corrections, keys[1].corrections) == (0, 1)
+
+
+def test_fewer_corrections_beat_the_title(tmp_path: Path, build: Build) -> None:
+    # ``chanh cho yiet``: «Chánh ... cho biết» needs one correction, «Tài chính cho biết» two;
+    # the title holding the second does not put it first.
+    folder = _corpus(
+        tmp_path,
+        ("two.txt", "Bộ Tài chính cho biết giá xăng giảm", FILLER),
+        ("one.txt", "Tin hai", FILLER + " Ông Chánh cho biết sẽ xem xét."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "chanh cho yiet")
+    assert _names(results)[:2] == ["one.txt", "two.txt"]
+
+
+def test_a_longer_query_is_corrected_even_where_three_words_read_as_typed(
+    tmp_path: Path, build: Build
+) -> None:
+    # ``chau tung co so``: «Hữu Châu từng có» holds three words as typed, but «chưa từng có
+    # số» holds all four in place with one correction: that is what was meant.
+    folder = _corpus(
+        tmp_path,
+        ("three.txt", "Tin một", "Nghệ sĩ Hữu Châu từng có lúc khó khăn. " + FILLER + " Số đông."),
+        ("meant.txt", "Tin hai", FILLER + " Một vụ mất mùa chưa từng có số người."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "chau tung co so")
+    assert _names(results)[0] == "meant.txt"
+
+
+def test_a_two_word_query_is_not_corrected_where_it_reads_as_typed(
+    tmp_path: Path, build: Build
+) -> None:
+    # ``sapa la``: «Sapa (Lào Cai)» reads as typed, so «Sara lạc trôi» (``sapa`` for «sara»
+    # beside one word) is no correction: it matches one word and ranks below both readings.
+    folder = _corpus(
+        tmp_path,
+        ("sara.txt", "Tin một", FILLER + " Han Sara lạc trôi trên sân khấu."),
+        ("typed.txt", "Tin hai", FILLER + " Du khách đến Sapa (Lào Cai)."),
+        ("apart.txt", "Tin ba", "Sapa mùa đông. " + FILLER + " Đây là nơi đẹp."),
+    )
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "sapa la")
+    assert _names(results)[:2] == ["typed.txt", "apart.txt"]

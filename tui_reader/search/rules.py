@@ -8,9 +8,13 @@ later rule could out-vote an earlier one):
 1. **words**: how many query words the article holds (more first), so an
    article with every word beats any phrase of some of them;
 2. **typo**: edits needed for the words not held as typed (fewer first);
-3. **proximity**: how close consecutive query words are, in any order: for
-   each pair, 1 when adjacent and in order, the distance otherwise (one more
-   when reversed), at most 8 (lower first);
+3. **proximity**: the tightest window holding the words in any order, then
+   the most words in one in-order alignment (the phrase), then how close
+   consecutive query words are: for each pair, 1 when adjacent and in order,
+   the distance otherwise (one more when reversed), at most 8 (lower first);
+   then how many words of that phrase needed a correction (the best phrase as
+   typed against it, fewer first): «là đêm biểu diễn» for ``la dem bieu``
+   before «Đô La đem siêu xe», and both before the words scattered;
 4. **attribute**: query words in the title, then in the lead passage (more
    first);
 5. **exactness**: words matched as typed rather than as a typo or a prefix,
@@ -31,12 +35,13 @@ what is highlighted in the list, the snippet and the opened article, see
   «không»), only where the phrase holds it in place: in a line of ``LINE``
   consecutive query words (fewer in a shorter query) whose others sit at
   their offsets as typed or as sure typos; one neighbour is not enough
-  (``re thue que`` typed as keywords is no «về quê»).
+  (``re thue que`` typed as keywords is no «về quê»); in a two-word query,
+  only when the corpus never holds the pair as typed (:func:`correctable`).
 
 A neighbour held in place by the phrase is a corrected typo, not a worse
-match: it costs no typo (rule 2), only exactness (rule 5); so ``ro ri khon
-thoat`` still puts «rò rỉ không thoát» above articles holding «khôn» and the
-others scattered.
+match: it costs no typo (rule 2), only rule 3's last step and exactness
+(rule 5); so ``ro ri khon thoat`` still puts «rò rỉ không thoát» above
+articles holding «khôn» and the others scattered.
 """
 
 from __future__ import annotations
@@ -86,6 +91,7 @@ class RankKey:
     gap: int
     phrase: int
     proximity: int
+    corrections: int
     attribute: int
     exactness: int
     bm25: float
@@ -99,6 +105,7 @@ class RankKey:
                 np.array([self.gap]),
                 np.array([self.phrase]),
                 np.array([self.proximity]),
+                np.array([self.corrections]),
                 np.array([self.attribute]),
                 np.array([self.exactness]),
             )[0]
@@ -277,17 +284,20 @@ def _pack(
     gap: I64,
     phrase: I64,
     prox: I64,
+    corrections: I64,
     attr: I64,
     exactness: I64,
 ) -> F64:
-    """Rules 1-5 in one float, larger first: ``words`` is the integer part (exact, 52 bits)."""
+    """Rules 1-5 in one float, larger first: ``words`` is the integer part (exact: 5 + 48
+    bits fit a double's 53)."""
     value = words.astype(np.float64)
     low = 0
     for part, bits, lower_first in (
-        (typos, 6, True),
-        (gap, 7, True),
+        (typos, 5, True),
+        (gap, 6, True),
         (phrase, 5, False),
-        (prox, 9, True),
+        (prox, 8, True),
+        (corrections, 4, True),
         (attr, 10, False),
         (exactness, 10, False),
     ):
@@ -340,16 +350,17 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
     return np.where(best < big, np.maximum(best - words, 0), 127)
 
 
-def _phrase_words(m: _Matches) -> I64:
+def _phrase_words(m: _Matches, counted: Bools | None = None) -> I64:
     """Per doc, the most query words found in one in-order alignment (holes allowed).
 
     Pairs close together can come from three different sentences; the phrase
     is one place holding the words at their offsets (rule 3's first part).
+    ``counted`` (default: what counts) limits which matches may form it.
     """
     width = int(m.lens.max()) + 2 * m.n + 2
     keys = []
     for j in range(m.n):
-        cols = m.counted[j]
+        cols = (m.counted if counted is None else counted)[j]
         keys.append(m.owner[cols] * width + (m.local[cols] - j + m.n))
     every = np.concatenate(keys)
     best = np.zeros(m.k, dtype=np.int64)
@@ -408,10 +419,17 @@ def prepare(
 def correctable(typed_seen: Bools) -> list[bool]:
     """Which query words a phrase holding them in place may correct.
 
-    Not a word the corpus holds as typed between its query neighbours as typed
-    (``typed_seen``, gathered by the engine's phrase alignments): ``khong qua
-    can`` is «không qua cần», so «không quân Canada» is no correction of it.
+    In a query of three words or more, every word: a correction needs a line of
+    three query words in place, and it ranks below the phrase as typed (rule 3's
+    last step), so ``khong qua can`` puts «không qua cần» above «không quân
+    Canada», and both above the three words scattered. In a two-word query the
+    line is the other word alone, thin evidence: not a word the corpus holds as
+    typed beside the other as typed (``typed_seen``, gathered by the engine's
+    phrase alignments): ``sapa la`` is «Sapa (Lào Cai)» or «Sa Pa», never «Sara
+    lạc trôi».
     """
+    if len(typed_seen) >= LINE:
+        return [True] * len(typed_seen)
     return [not bool(x) for x in typed_seen]
 
 
@@ -454,7 +472,10 @@ def rank_docs(
     compounds = _compounds_held(m, plan)
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
-    value = _pack(words, typos, gap, phrase, prox, attr, exactness)
+    # Rule 3's last step: the best phrase as typed, against the best phrase with corrections.
+    as_typed = _phrase_words(m, m.counted & m.typed) if n > 1 else phrase
+    corrections = np.maximum(phrase - as_typed, 0)
+    value = _pack(words, typos, gap, phrase, prox, corrections, attr, exactness)
     order = np.lexsort((-bm25, -value))[:top].tolist()
     keys = {
         i: RankKey(
@@ -463,6 +484,7 @@ def rank_docs(
             int(gap[i]),
             int(phrase[i]),
             int(prox[i]),
+            int(corrections[i]),
             int(attr[i]),
             int(exactness[i]),
             float(bm25[i]),
