@@ -265,3 +265,15 @@ def test_a_two_word_query_is_not_corrected_where_it_reads_as_typed(
     builder, _ = build(folder)
     results = search(builder.snapshot(), "sapa la")
     assert _names(results)[:2] == ["typed.txt", "apart.txt"]
+
+
+def test_a_one_letter_typo_is_corrected_to_another_letter(tmp_path: Path, build: Build) -> None:
+    # ``voi q 23`` for «với U.23»: the phrase holds «u» in place of ``q``; the article with
+    # «với», «Q» and «23» scattered does not beat it.
+    folder = _corpus(
+        tmp_path,
+        ("scattered.txt", "Tin một", "Anh đi với bạn. " + FILLER + " Quận Q. Nhà số 23."),
+        ("meant.txt", "Tin hai", FILLER + " Đội tuyển gặp lại U.23 Malaysia. Trận hòa với U.23."),
+    )
+    builder, _ = build(folder)
+    assert _names(search(builder.snapshot(), "voi q 23"))[0] == "meant.txt"

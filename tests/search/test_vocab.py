@@ -51,6 +51,15 @@ def test_prefix_and_typo_neighbours() -> None:
     assert lexicon.neighbours("khog", 0) == []
 
 
+def test_a_one_letter_word_neighbours_the_other_letters() -> None:
+    # ``q`` typed for «U.23»: a substitution; one-letter terms index no empty deletion.
+    vocab = Vocabulary()
+    vocab.add_all(["q", "u", "a", "eu", "qu", "khong"])
+    lexicon = vocab.lexicon(len(vocab))
+    assert _words(vocab, lexicon.neighbours("q", 1)) == {"q": 0, "u": 1, "a": 1, "qu": 1}
+    assert _words(vocab, lexicon.neighbours("u", 1)) == {"u": 0, "q": 1, "a": 1, "eu": 1, "qu": 1}
+
+
 def test_lexicon_grows_with_the_vocabulary() -> None:
     vocab = Vocabulary()
     vocab.add_all(["alpha"])

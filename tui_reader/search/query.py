@@ -303,8 +303,14 @@ def _expand(
             ids = np.array([g for g, _ in found], dtype=np.int64)
             counts = freq.of(ids)
             ranked = sorted(range(len(found)), key=lambda k: (found[k][1], -int(counts[k])))
+            if len(word) == 1:
+                # The other letters (``q`` for «u») do not take the room of the two-letter
+                # words holding this one (``u`` for «eu»): the cap is for the latter.
+                letters = [k for k in ranked if len(vocab.term(found[k][0])) == 1]
+                others = [k for k in ranked if len(vocab.term(found[k][0])) != 1]
+                ranked = letters + others[:MAX_FUZZY_TERMS]
             seed = exact is None  # Known words seed by themselves; other anchors cover typos.
-            for k in ranked[:MAX_FUZZY_TERMS]:
+            for k in ranked[: len(ranked) if len(word) == 1 else MAX_FUZZY_TERMS]:
                 gid, dist = found[k]
                 alts[gid] = quality if dist == 1 else FUZZY_2
                 if seed:

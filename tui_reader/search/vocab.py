@@ -207,6 +207,10 @@ class Lexicon:
             found: set[int] = set()
             for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
                 found.update(self.del_ids[a:b].tolist())
+            if len(word) == 1:
+                # One-letter terms index no empty deletion: substitutions (``q`` for «u»)
+                # are the other one-letter terms.
+                found.update(self.by_length.get(1, ([], []))[1])
             out = []
             terms = self.terms
             for gid in found:
