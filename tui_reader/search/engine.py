@@ -414,17 +414,15 @@ class _Context:
             self.idf.append(idf(df))
         self.compounds = [(gid, idf(snapshot.doc_frequency(gid))) for _, _, gid in plan.compounds]
         # Stage 1 counts a word in a doc when any term it may match is there (its
-        # exact/prefix anchors and every typo neighbour): an upper bound of rule 1.
+        # exact/prefix anchors, ``sure_ids`` and ``weak_ids``): an upper bound of rule 1.
         # The shortlist's estimate of rule 1 counts only the neighbours the rules count
         # without a phrase holding them (quality >= MATCH_MIN, ``sure_ids``); a weak one
         # (``weak_ids``) counts there only inside an alignment (see ``_DocState.found``).
-        self.count_ids = []
         self.sure_ids = []
         self.weak_ids = []
         for word in plan.words:
             is_typo = word.quality < PREFIX - 1e-4
             extra = word.ids[is_typo].tolist()
-            self.count_ids.append(tuple(sorted(set(word.anchor_ids) | set(extra))))
             sure = set(word.ids[is_typo & (word.quality >= MATCH_MIN - 1e-4)].tolist())
             self.sure_ids.append(tuple(sorted(sure - set(word.anchor_ids))))
             self.weak_ids.append(tuple(sorted(set(extra) - sure - set(word.anchor_ids))))
@@ -493,9 +491,7 @@ def _align_segment(
             sure += typed
         if ctx.weak_ids[j]:
             _add_docs(seg, ctx.weak_ids[j], mask, bits)
-            count += mask | np.unpackbits(bits, count=n_docs).view(bool)
-        else:
-            count += mask | np.unpackbits(bits, count=n_docs).view(bool)
+        count += mask | np.unpackbits(bits, count=n_docs).view(bool)
     if view.deleted.any():
         count[view.deleted] = 0
         held[view.deleted] = 0
