@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from tui_reader.articles.model import Article, Passage, PassageKind
 from tui_reader.search.engine import search
 from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, match_spans
 from tui_reader.search.query import rules_for
+from tui_reader.search.rules import HitMatcher, hit_matcher, prepare
 
 
 def _article(title: str, *texts: str) -> Article:
@@ -51,6 +53,33 @@ def test_search_matcher_highlights_exactly_what_was_searched(corpus: Path, build
     article = _article("Triều Tiên", "Bán đảo Triều Tiên và Trung Quốc.")
     title, passages = match_spans(article, results.matcher)
     assert title == [(0, 10)] and passages == {0: [(8, 18)]}
+
+
+def test_a_hits_matcher_is_what_ranking_its_doc_alone_would_count(
+    corpus: Path, build: Build
+) -> None:
+    """A row's highlight is sliced from the whole shortlist's resolved matches: it must be
+    what the rules decide over that one doc (nothing leaks from its neighbours)."""
+    builder, _ = build(corpus)
+    snapshot = builder.snapshot()
+    lit = 0
+    for query in ("hoi nghi thuong dinh ha noi", "ha noi", "trieu tien my", "thuong dinh hn"):
+        results = search(snapshot, query)
+        assert len(results.hits) > 1, query
+        for hit in results.hits:
+            assert hit.source is not None and hit.snippets is not None
+            ctx = hit.snippets._ctx
+            assert ctx is not None
+            alone = prepare(
+                hit.source.segment, ctx.tables, ctx.edits, np.array([hit.source.doc]), ctx.hits
+            )
+            alone.resolve(ctx.fixable)
+            want = hit_matcher(alone, 0, ctx.plan, snapshot.vocab)
+            got = hit.matcher
+            assert isinstance(got, HitMatcher)
+            assert (got.terms, got.pinned, got.lined) == (want.terms, want.pinned, want.lined)
+            lit += sum(len(t) for t in got.terms)
+    assert lit > 0
 
 
 def test_snippet_windows_the_match_and_marks_cuts() -> None:

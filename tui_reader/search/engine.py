@@ -62,6 +62,7 @@ from tui_reader.search.rules import (
     LINE,
     MATCH_MIN,
     RankKey,
+    _Matches,
     correctable,
     hit_matcher,
     prepare,
@@ -132,9 +133,7 @@ class _Snippets:
             done = self._matchers.get(key)
         if done is not None:
             return done
-        made = hit_matcher(
-            source.segment, ctx.plan, ctx.tables, ctx.edits, ctx.fixable, vocab, source.doc
-        )
+        made = hit_matcher(source.matches, source.row, ctx.plan, vocab)
         with self._lock:
             self._matchers[key] = made
         return made
@@ -142,11 +141,14 @@ class _Snippets:
 
 @dataclass(frozen=True, slots=True)
 class _Source:
-    """Where a hit's texts live in the index, and the token its best match is centred on."""
+    """Where a hit's texts live in the index, the token its best match is centred on, and
+    the ranking's resolved matches it came from (``row`` is its doc there)."""
 
     segment: Segment
     doc: int
     center: int | None
+    matches: _Matches
+    row: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +324,7 @@ def search(
                     seg.doc_title(doc),
                     float(ranked.value[i]),
                     ranked.passage[i],
-                    _Source(seg, doc, None),
+                    _Source(seg, doc, None, m, i),
                     snippets,
                     ranked.keys[i],
                 )

@@ -635,29 +635,27 @@ class HitMatcher(TokenMatcher):
         return lit
 
 
-def hit_matcher(
-    seg: Segment,
-    plan: QueryPlan,
-    tables: Sequence[F32],
-    edit_tables: Sequence[U8],
-    fixable: Sequence[bool],
-    vocab: Vocabulary,
-    doc: int,
-) -> HitMatcher:
-    """The :class:`HitMatcher` of one doc: what the rules counted there."""
-    m = _Matches(seg, tables, edit_tables, np.array([doc], dtype=np.int64))
-    m.resolve(fixable)
+def hit_matcher(m: _Matches, row: int, plan: QueryPlan, vocab: Vocabulary) -> HitMatcher:
+    """The :class:`HitMatcher` of doc ``row`` of ``m``: what the rules counted there.
+
+    ``m`` is the shortlist's :class:`_Matches` after :func:`rank_docs` resolved it,
+    so the highlight reads the very decisions the ranking made (and a shown row
+    costs a slice of its columns, not a second pass over its doc).
+    """
+    lo, hi = int(m.bounds[row]), int(m.bounds[row + 1])
     n = m.n
+    counted = m.counted[:, lo:hi]
+    tokens = m.tokens[lo:hi]
     terms: list[dict[str, float]] = []
     pinned: list[set[str]] = [set() for _ in range(n)]
     lined: list[set[str]] = [set() for _ in range(n)]
     for j in range(n):
-        cols = m.counted[j]
+        cols = counted[j]
         found: dict[str, float] = {}
         for gid, quality, held in zip(
-            m.tokens[cols].tolist(),
-            m.q[j][cols].tolist(),
-            m.held[j][cols].tolist(),
+            tokens[cols].tolist(),
+            m.q[j, lo:hi][cols].tolist(),
+            m.held[j, lo:hi][cols].tolist(),
             strict=True,
         ):
             term = vocab.term(gid)
@@ -668,7 +666,7 @@ def hit_matcher(
     for start, length, _ in plan.compounds:
         if start + length > n:
             continue
-        first = m.pos[m.counted[start]]
+        first = m.pos[lo:hi][counted[start]]
         ok = np.ones(len(first), dtype=bool)
         for step in range(1, length):
             ok &= m.at(start + step, first + step)
