@@ -12,9 +12,20 @@ from hypothesis import strategies as st
 from tests.search.conftest import Build
 from tui_reader.articles.model import Article, Passage, PassageKind
 from tui_reader.search.engine import search
-from tui_reader.search.highlight import TokenMatcher, best_passage, make_snippet, match_spans
+from tui_reader.search.highlight import (
+    _WHITESPACE,
+    SNIPPET_CHARS,
+    TokenMatcher,
+    _LazyTokens,
+    best_passage,
+    make_snippet,
+    match_spans,
+    text_matcher,
+    token_spans,
+)
 from tui_reader.search.query import rules_for
 from tui_reader.search.rules import HitMatcher, hit_matcher, prepare
+from tui_reader.text.tokens import tokenize
 
 
 def _article(title: str, *texts: str) -> Article:
@@ -138,3 +149,52 @@ def test_covering_passage_prefers_the_passage_with_the_whole_query() -> None:
     # A tie keeps the passage the search chose.
     assert covering_passage(passages, "hoi nghi thuong dinh", prefer=1) == 1
     assert covering_passage(passages, "", prefer=1) == 1
+
+
+def _walked_snippet(text: str, query: str, center: int) -> tuple[str, list[tuple[int, int]]]:
+    """The window as make_snippet built it before its binary search: token by token."""
+    matcher = text_matcher(query, {t.folded for t in tokenize(text)})
+    lazy = _LazyTokens(text)
+    mid = lazy.token(center)
+    start = max(0, mid.start - 60)
+    first, before = center, []
+    while first > 0 and lazy.token(first - 1).start >= start:
+        first -= 1
+        before.append(lazy.token(first))
+    start = (before[-1].start if before else mid.start) if start > 0 else 0
+    end = min(len(text), start + SNIPPET_CHARS)
+    inside, last = [*reversed(before), mid], center
+    while last + 1 < len(lazy) and lazy.token(last + 1).end <= end:
+        last += 1
+        inside.append(lazy.token(last))
+    if end < len(text):
+        end = max(inside[-1].end, mid.end)
+    lo, hi = max(first - 2, 0), min(last + 3, len(lazy))
+    marks = matcher.marks([lazy.token(i).folded for i in range(lo, hi)])
+    matched = marks[first - lo : first - lo + len(inside)]
+    prefix, suffix = ("…" if start > 0 else ""), ("…" if end < len(text) else "")
+    shift = len(prefix) - start
+    spans = [(s + shift, e + shift) for s, e in token_spans(text, inside, matched)]
+    return prefix + text[start:end].translate(_WHITESPACE) + suffix, spans
+
+
+_WORDS = ["Hà", "Nội", "hà", "nói", "Việt", "Nam", "đi", "bộ", "lợi", "ích", "12.000", "a"]
+
+
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, *(unicodedata.normalize("NFD", w) for w in _WORDS)]),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(min_value=1, max_value=12),
+    st.sampled_from([" ", ", ", "\n", " - "]),
+    st.integers(min_value=0, max_value=479),
+)
+def test_snippet_window_is_the_one_walked_token_by_token(
+    words: list[str], times: int, sep: str, center: int
+) -> None:
+    text = sep.join(words * times)
+    count = len(_LazyTokens(text))
+    center = min(center, count - 1)
+    assert make_snippet(text, "ha noi", center) == _walked_snippet(text, "ha noi", center)

@@ -10,6 +10,7 @@ phrase is one match.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -231,45 +232,36 @@ def make_snippet(
     """
     matcher = _matcher(query, text)
     lazy = _LazyTokens(text)
-    if not len(lazy):
+    count = len(lazy)
+    if not count:
         clipped = text[:width].translate(_WHITESPACE)
         return clipped + ("…" if len(text) > width else ""), []
-    if center is None or not 0 <= center < len(lazy):
+    if center is None or not 0 <= center < count:
         center = _densest(lazy, matcher, width)
     mid = lazy.token(center)
+    # The window's tokens by binary search over original offsets (they never decrease),
+    # so only the marked ones become Tokens.
+    spans, ft = lazy.spans, lazy.ft
     start = max(0, mid.start - _LEAD_IN)
-    first = center
-    before: list[Token] = []
-    while first > 0:
-        previous = lazy.token(first - 1)
-        if previous.start < start:
-            break
-        before.append(previous)
-        first -= 1
-    start = (before[-1].start if before else mid.start) if start > 0 else 0
+    first = bisect_left(spans, start, 0, center, key=lambda sp: ft.to_original(*sp)[0])
+    start = lazy.token(first).start if start > 0 else 0
     end = min(len(text), start + width)
-    inside = [*reversed(before), mid]
-    last = center
-    while last + 1 < len(lazy):
-        following = lazy.token(last + 1)
-        if following.end > end:
-            break
-        inside.append(following)
-        last += 1
+    last = bisect_right(spans, end, center + 1, count, key=lambda sp: ft.to_original(*sp)[1]) - 1
     if end < len(text):
-        end = max(inside[-1].end, mid.end)
+        end = max(lazy.token(last).end, mid.end)
     # Marks are judged with two tokens of context each side: a pinned match needs its
     # neighbour, a corrected one a line of three query words in place (rules.LINE).
-    lo, hi = max(first - 2, 0), min(last + 3, len(lazy))
-    around = [lazy.token(i).folded for i in range(lo, hi)]
+    lo, hi = max(first - 2, 0), min(last + 3, count)
+    folded = ft.folded
+    around = [folded[s:e][:MAX_TERM_CHARS] for s, e in spans[lo:hi]]
     marks = matcher.marks(around) if matcher else [False] * len(around)
-    matched = marks[first - lo : first - lo + len(inside)]
+    lit = [lazy.token(i) for i in range(first, last + 1) if marks[i - lo]]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     window = text[start:end].translate(_WHITESPACE)
     shift = len(prefix) - start
-    spans = [(s + shift, e + shift) for s, e in token_spans(text, inside, matched)]
-    return prefix + window + suffix, spans
+    spans_out = [(s + shift, e + shift) for s, e in token_spans(text, lit, [True] * len(lit))]
+    return prefix + window + suffix, spans_out
 
 
 def _densest(lazy: _LazyTokens, matcher: TokenMatcher, width: int) -> int:
