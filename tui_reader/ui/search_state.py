@@ -133,11 +133,12 @@ class RowSnippets(Sequence[RowSnippet]):
                 self[index]
 
     def _make(self, hit: SearchHit) -> RowSnippet:
+        from tui_reader.search.engine import snippet_of
         from tui_reader.search.highlight import text_spans
 
-        text, spans = _snippet_of(self.results, hit)
+        text, spans = snippet_of(self.results, hit)
         # What this hit's ranking counted: the title, snippet and opened article agree.
-        matcher = getattr(hit, "matcher", None) or self.results.matcher
+        matcher = hit.matcher or self.results.matcher
         title = tuple(text_spans(hit.title, matcher)) if matcher else ()
         return RowSnippet(text, tuple(spans), title).starting_near_match()
 
@@ -210,9 +211,9 @@ def summarize(results: SearchResults) -> tuple[str, str]:
 
 def _counts(results: SearchResults) -> tuple[str, str, int]:
     """The counts in full and short, and the count the list's length is compared with."""
-    every, some = _every_some(results)
+    every, some = results.every, results.some
     words = len(results.plan.words) if results.plan is not None else 0
-    if words <= 1 or not hasattr(results, "every"):
+    if words <= 1:
         return plural(some, "matching article"), f"{some:,} found", some
     if some <= every:
         return f"{plural(every, 'article')} {_verb(every)} every word", f"{every:,} found", every
@@ -223,20 +224,3 @@ def _counts(results: SearchResults) -> tuple[str, str, int]:
 
 def _verb(count: int) -> str:
     return "holds" if count == 1 else "hold"
-
-
-# Until the engine's lazy snippets and every/some counts land (BOARD 08:12), the
-# eager fields stand in for them.
-def _snippet_of(results: SearchResults, hit: SearchHit) -> tuple[str, list[tuple[int, int]]]:
-    from tui_reader.search import engine
-
-    lazy = getattr(engine, "snippet_of", None)
-    if lazy is not None:
-        text, spans = lazy(results, hit)
-        return str(text), list(spans)
-    return hit.snippet, list(hit.snippet_spans)
-
-
-def _every_some(results: SearchResults) -> tuple[int, int]:
-    every = getattr(results, "every", results.total)
-    return int(every), int(getattr(results, "some", results.total))
