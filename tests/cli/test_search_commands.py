@@ -61,7 +61,9 @@ def test_search_prints_a_ranked_list(
     )
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("“hoi nghi thuong dinh ha noi”: 2 of 2 matching articles")
+    assert lines[0].startswith(
+        "“hoi nghi thuong dinh ha noi”: 2 listed · 1 article holds every word · 2 hold some ("
+    )
     assert lines[1].startswith("  1. Mỹ, Triều Tiên cân nhắc")
     assert "004_43a67dcebbb22425.txt" in lines[2] and "passage" in lines[2]
 
@@ -91,7 +93,8 @@ def test_search_json_lines_in_order_from_a_queries_file(
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["query"] for r in rows] == ["trieu tien", "", "kim jong un", "xyzzyq"]
     first = rows[0]
-    assert set(first) == {"query", "elapsed_ms", "results"}
+    assert set(first) == {"query", "elapsed_ms", "every", "some", "results"}
+    assert 1 <= first["every"] <= first["some"]  # The status line's two counts.
     assert first["elapsed_ms"] >= 0 and len(first["results"]) == 1
     assert set(first["results"][0]) == {"path", "title", "score", "passage", "snippet"}
     top = first["results"][0]

@@ -32,6 +32,7 @@ from tui_reader.articles.corpus import CorpusScan, FileEntry, scan_corpus
 from tui_reader.articles.listing import article_entries
 from tui_reader.articles.sanitize import safe_line, safe_text
 from tui_reader.paths import cache_dir
+from tui_reader.search.counts import describe_counts
 from tui_reader.search.engine import SearchResults, search
 from tui_reader.search.files import IndexWriteError
 from tui_reader.search.index import (
@@ -269,6 +270,8 @@ def _as_json(results: SearchResults) -> str:
         {
             "query": results.query,
             "elapsed_ms": round(results.elapsed_ms, 3),
+            "every": results.every,
+            "some": results.some,
             "results": [
                 {"path": h.path, "title": h.title, "score": h.score, "passage": h.passage,
                  "snippet": h.snippet}
@@ -284,9 +287,9 @@ def _as_text(results: SearchResults, out: TextIO) -> None:
     if not results.hits:
         print(f"“{query}”: no matches ({results.elapsed_ms:.1f} ms)", file=out)
         return
-    matching = plural(results.total, "matching article")
-    print(f"“{query}”: {len(results.hits)} of {matching} "
-          f"({results.elapsed_ms:.1f} ms)", file=out)
+    found = describe_counts(results)[0]  # The app's status line says the same.
+    print(f"“{query}”: {len(results.hits)} listed · {found} ({results.elapsed_ms:.1f} ms)",
+          file=out)
     for rank, hit in enumerate(results.hits, start=1):
         where = "title" if hit.passage is None else f"passage {hit.passage}"
         print(f"{rank:>3}. {safe_line(hit.title)}", file=out)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
 
+from tui_reader.search.counts import describe_counts
 from tui_reader.ui.widgets.article_list import RowSnippet
-from tui_reader.ui.words import plural
 
 if TYPE_CHECKING:
     from tui_reader.search.engine import SearchHit, SearchResults
@@ -198,7 +198,7 @@ def summarize(results: SearchResults) -> tuple[str, str]:
     if not results.hits:
         full = short = f"No matches for “{results.query}”"
     else:
-        full, short, headline = _counts(results)
+        full, short, headline = describe_counts(results)
         listed = len(results.hits)
         if headline > listed:
             full += f" (top {listed:,} listed)"
@@ -207,20 +207,3 @@ def summarize(results: SearchResults) -> tuple[str, str]:
         full += f" · searched {results.indexed:,} of {results.corpus_size:,} so far"
         short += f" · {results.indexed:,}/{results.corpus_size:,} indexed"
     return full, short
-
-
-def _counts(results: SearchResults) -> tuple[str, str, int]:
-    """The counts in full and short, and the count the list's length is compared with."""
-    every, some = results.every, results.some
-    words = len(results.plan.words) if results.plan is not None else 0
-    if words <= 1:
-        return plural(some, "matching article"), f"{some:,} found", some
-    if some <= every:
-        return f"{plural(every, 'article')} {_verb(every)} every word", f"{every:,} found", every
-    lead = "No article holds" if every == 0 else f"{plural(every, 'article')} {_verb(every)}"
-    full = f"{lead} every word · {some:,} {_verb(some)} some"
-    return full, f"{every:,} all · {some:,} some", every
-
-
-def _verb(count: int) -> str:
-    return "holds" if count == 1 else "hold"
