@@ -163,3 +163,36 @@ def test_a_corrected_part_is_highlighted(joined: IndexBuilder) -> None:
     results = search(joined.snapshot(), "ngoctrin ")
     snippet, spans = snippet_of(results, results.hits[0])
     assert [snippet[a:b] for a, b in spans] == ["Ngọc Trinh", "Ngọc Trinh"]
+
+
+def test_a_name_beats_a_typo_neighbour_of_the_whole_word(tmp_path: Path, build: Build) -> None:
+    """``nauy`` is «Na Uy» even where «nay» is far more frequent: the split needs no typo and
+    its syllables stand together far more often than chance; «nay» stays a reading."""
+    folder = tmp_path / "nauy"
+    folder.mkdir()
+    write_article(folder, "nauy.txt", "Bắc Âu", "Na Uy đẹp. Đến Na Uy, Na Uy lạnh, Na Uy và Na Uy.")
+    for i in range(6):
+        body = " ".join(["Hôm nay trời mưa, ngày nay vui."] * 25)
+        write_article(folder, f"nay{i}.txt", f"Thời tiết {i}", body)
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "nauy ")
+    assert results.plan is not None
+    assert ("nauy", "na uy") in results.plan.rewrites
+    assert _names(results)[0] == "nauy.txt"
+    assert len(results.hits) == 7  # The typo reading («nay») still matches.
+
+
+def test_a_name_shaped_like_one_syllable_is_split_while_typing(
+    tmp_path: Path, build: Build
+) -> None:
+    """``phuyen`` has the letters of one syllable (``uye`` as in «nguyễn») but none such
+    exists: while it is being typed it is «Phú Yên», not a syllable on its way."""
+    folder = tmp_path / "phuyen"
+    folder.mkdir()
+    write_article(folder, "phuyen.txt", "Miền Trung", "Tỉnh Phú Yên mưa lớn. Phú Yên có biển.")
+    write_article(folder, "other.txt", "Tin khác", "Phú Quốc nắng đẹp, yên bình.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "o phuyen")  # No trailing space: still typing.
+    assert results.plan is not None
+    assert ("phuyen", "phu yen") in results.plan.rewrites
+    assert _names(results)[0] == "phuyen.txt"

@@ -53,6 +53,13 @@ RATIO_KNOWN = 10.0  # ...and this many times for a word that is itself a term.
 MIN_PHRASE = 1  # Phrase occurrences a split needs at all.
 MIN_JOINED = 2  # Occurrences a joined term needs at all.
 TYPO_DISCOUNT = 0.1  # A split with a corrected part counts a tenth...
+#: ...and a typo neighbour of the whole word a fiftieth against a split as typed: the
+#: neighbour stays a reading of the split word (:func:`rewrite`), ranked below the phrase.
+NEAR_DISCOUNT = 0.02
+#: A split whose syllables stand together this many times more often than chance (and at
+#: least ``MIN_ASSOCIATED`` times) is a name («Na Uy», «Phú Yên»), whatever its neighbours.
+ASSOCIATION = 10.0
+MIN_ASSOCIATED = 5
 EXACT_ENOUGH = 20  # ...and is not even tried when a split as typed occurs this often.
 COMPLETION_WEIGHT = 0.5  # Longer words a word being typed may become count half.
 MIN_LEN, MAX_LEN = 4, 24  # Letters of a word worth splitting.
@@ -113,12 +120,23 @@ class PhraseCounter:
         self._frequency = frequency
         self._vocab = vocab
         self._size = size
+        self.tokens = max(1, sum(len(seg.fwd) for seg in self._segments))
 
     def terms(self, gids: Sequence[int]) -> list[int]:
         """Collection frequency of each term."""
         if not len(gids):
             return []
         return [int(c) for c in self._frequency(list(gids))]
+
+    def associated(self, gids: Sequence[int], count: float) -> bool:
+        """Whether a phrase of ``gids`` seen ``count`` times is far more frequent than its
+        syllables falling side by side by chance (pointwise mutual information)."""
+        if count < MIN_ASSOCIATED:
+            return False
+        chance = float(self.tokens)
+        for c in self.terms(gids):
+            chance *= c / self.tokens
+        return count >= ASSOCIATION * chance
 
     def phrase(self, gids: Sequence[int], need: float = 0.0) -> float:
         """Occurrences of ``gids`` at consecutive positions.
@@ -348,12 +366,14 @@ def _swap_splits(word: str, vocab: Vocabulary, size: int) -> list[_Split]:
 
 
 def _best_split(
-    splits: list[_Split], counter: PhraseCounter, beat: float
+    splits: list[_Split], counter: PhraseCounter, beat: float, near: float = 0.0
 ) -> tuple[_Split | None, float]:
     """The split whose phrase is most frequent (typo splits discounted), by branch and bound.
 
     Only splits scoring above ``beat`` and occurring at least :data:`MIN_PHRASE`
-    times count; returns ``(None, 0.0)`` when there is none.
+    times count; those scoring no more than ``near`` (the typo neighbours' claim)
+    only when their syllables are associated (:meth:`PhraseCounter.associated`).
+    Returns ``(None, 0.0)`` when there is none.
     """
     if not splits:
         return None, 0.0
@@ -372,8 +392,11 @@ def _best_split(
         if bound <= best[1] or counted >= MAX_COUNTS:
             break
         count = counter.phrase(split.ids, best[1] / weight(split))
-        if count >= MIN_PHRASE and count * weight(split) > best[1]:
-            best = (split, count * weight(split))
+        score = count * weight(split)
+        if count < MIN_PHRASE or score <= best[1]:
+            continue
+        if score > near or counter.associated(split.ids, count):
+            best = (split, score)
     return best if best[0] is not None else (None, 0.0)
 
 
@@ -389,8 +412,8 @@ def _split_word(
     if not (MIN_LEN <= len(word) <= MAX_LEN) or not word.isalpha() or not word.isascii():
         return None
     own = _syllable(vocab, word, size)
-    if is_syllable(word) and (own is not None or prefix):
-        return None  # One syllable typed is one syllable meant (``thanh``, ``nguo``...).
+    if is_syllable(word) and own is not None:
+        return None  # One syllable typed is one syllable meant (``thanh``, ``nguyen``...).
     completions: list[int] = []
     if prefix:
         found = lexicon.prefix_ids(word)
@@ -406,16 +429,19 @@ def _split_word(
     beat = (RATIO_KNOWN if own is not None else RATIO) * alone
     edits = 2 if len(word) >= 9 else 1  # Four letters have typo neighbours too (``douc``).
     near = [g for g, _ in lexicon.neighbours(word, edits) if g < size and g != own]
-    if near:
-        beat = max(beat, TYPO_DISCOUNT * float(max(counter.terms(near))))
+    rival = float(max(counter.terms(near))) if near else 0.0
     pieces = _Pieces(word, vocab, size)
     exact = _exact_splits(pieces, prefix, lexicon, size, counter)
-    split, score = _best_split(exact, counter, beat)
+    # A split as typed needs no typo: a typo neighbour must be far more frequent to win,
+    # and cannot win against a name (its syllables associated), since it stays a reading.
+    split, score = _best_split(exact, counter, beat, NEAR_DISCOUNT * rival)
     if len(word) >= 5 and own is None and score < EXACT_ENOUGH:
-        # One part may hold a typo (``quanggai``); it must beat the exact splits too.
-        fixed = _typo_split(pieces, lexicon, size, counter, max(beat, score))
+        # One part may hold a typo (``quanggai``); it must beat the exact splits too,
+        # and a typo neighbour of the whole word (one edit as well) at the same odds.
+        beat = max(beat, score, TYPO_DISCOUNT * rival)
+        fixed = _typo_split(pieces, lexicon, size, counter, beat)
         if fixed is None:
-            fixed, _ = _best_split(_swap_splits(word, vocab, size), counter, max(beat, score))
+            fixed, _ = _best_split(_swap_splits(word, vocab, size), counter, beat)
         if fixed is not None:
             split = fixed
     return split
