@@ -635,6 +635,7 @@ def _high_bits(width: int) -> npt.NDArray[np.int8]:
 
 
 _HIGH_BIT = _high_bits(12)
+_OFFSETS = np.arange(64, dtype=np.int64)  # 0 .. longest query + 1, for window gathers.
 
 
 def _align(
@@ -649,19 +650,20 @@ def _align(
     """
     n = ctx.n
     origin = seg.dstart[docs] + start
+    # The whole window of every alignment in one gather (its token ids and join bits).
+    window = seg.fwd[origin[None, :] + _OFFSETS[: n + 1, None]]
+    ids = window[:n] & np.uint32(ID_MASK)
     m = np.empty((n, len(docs)), dtype=np.float32)
-    found = np.zeros(len(docs), dtype=np.uint8)
-    mask = np.uint32(ID_MASK)
     for j in range(n):
-        np.take(ctx.tables[j], seg.fwd[origin + j] & mask, out=m[j])
-        found += m[j] > 0
+        np.take(ctx.tables[j], ids[j], out=m[j])
+    found = np.count_nonzero(m > 0, axis=0).astype(np.uint8)
     multi = found >= 2
     single = ~multi
     if single.any():
         _keep_single(seg, ctx, docs[single], start[single] + anchor, m[anchor][single], state)
     if not multi.any():
         return
-    docs, start, origin, m = docs[multi], start[multi], origin[multi], m[:, multi]
+    docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
     np.maximum.at(state.found, docs, found[multi])
     if n > 1 and state.record is not None:
         # Words held as typed between their query neighbours as typed (rules.correctable).
@@ -683,9 +685,7 @@ def _align(
     if n > 1:
         score += PAIR_BONUS * np.minimum(m[:-1], m[1:]).sum(axis=0)
     if ctx.words_indexed:
-        joins = np.empty((n + 1, len(docs)), dtype=bool)
-        for j in range(n + 1):
-            np.greater(seg.fwd[origin + j], mask, out=joins[j])
+        joins = window > np.uint32(ID_MASK)
         if n > 1:
             inner = joins[1:n]
             inside = matched[:-1] & matched[1:] & inner
