@@ -196,3 +196,41 @@ def test_a_name_shaped_like_one_syllable_is_split_while_typing(
     assert results.plan is not None
     assert ("phuyen", "phu yen") in results.plan.rewrites
     assert _names(results)[0] == "phuyen.txt"
+
+
+def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Build) -> None:
+    """``vietnam dung gio``: «Vietnam đúng giờ» holds the four words as a phrase (one token
+    for two syllables), so it beats «giờ Việt Nam đúng», whose phrase has three."""
+    folder = tmp_path / "vn"
+    folder.mkdir()
+    write_article(folder, "brand.txt", "Tin hãng", "Hãng Vietnam đúng giờ nhất năm.")
+    write_article(folder, "split.txt", "Tin khác", "Bây giờ Việt Nam đúng là mạnh.")
+    for i in range(6):  # «Việt Nam» far more often than «Vietnam»: the word is split.
+        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "vietnam dung gio ")
+    assert results.plan is not None
+    assert ("vietnam", "viet nam") in results.plan.rewrites
+    names = _names(results)
+    assert names[:2] == ["brand.txt", "split.txt"]
+    first, second = results.hits[0].rank, results.hits[1].rank
+    assert first is not None and second is not None
+    assert (first.words, first.typos, first.phrase) == (4, 0, 4)  # «Vietnam» as typed: 0 edits.
+    assert second.phrase == 3
+
+
+def test_a_whole_word_typo_reading_costs_its_edits_once(tmp_path: Path, build: Build) -> None:
+    """``huhong`` splits to «hư hỏng» but «hưởng» (one edit from what was typed) stays a
+    reading: one typo, not one per syllable it stands for."""
+    folder = tmp_path / "hu"
+    folder.mkdir()
+    write_article(folder, "huong.txt", "Tin A", "Được hưởng lâu dài.")
+    for i in range(3):
+        write_article(folder, f"hu{i}.txt", f"Tin {i}", "Xe hư hỏng nặng. Máy hư hỏng.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "huhong lau ")
+    assert results.plan is not None
+    assert ("huhong", "hu hong") in results.plan.rewrites
+    hit = next(h for h in results.hits if Path(h.path).name == "huong.txt")
+    assert hit.rank is not None
+    assert (hit.rank.words, hit.rank.typos, hit.rank.phrase) == (3, 1, 3)

@@ -78,7 +78,7 @@ def _resolve_dense(m: _Matches | _Dense, correctable: list[bool]) -> None:
         if at_best.any():
             cost = np.where(at_best, m.edit_tables[j][tokens], 255).astype(np.int64)
             fewest = np.minimum.reduceat(cost, m.base)
-            edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
+            edits[j] = np.where(best_ok > 0, fewest, 0)  # 0: a whole-word reading's free part.
     m.counted, m.matched, m.corrected, m.edits, m.exact = counted, matched, corrected, edits, exact
 
 

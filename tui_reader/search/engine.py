@@ -308,7 +308,9 @@ def search(
     snippets = _Snippets(matcher, ctx, snapshot.vocab)
     hits: list[SearchHit] = []
     lists = [s for s in lists if len(s.docs)]
-    found = [prepare(s.view.segment, ctx.tables, ctx.edits, s.docs, ctx.hits) for s in lists]
+    found = [
+        prepare(s.view.segment, ctx.tables, ctx.edits, s.docs, ctx.hits, ctx.groups) for s in lists
+    ]
     ctx.fixable = correctable(ctx.typed_seen)
     for s, m in zip(lists, found, strict=True):
         seg = s.view.segment
@@ -393,6 +395,17 @@ class _Context:
                 term = snapshot.vocab.term(gid)
                 edits[gid] = max(1, min(OSA.distance(word.text, term), 2))
             self.edits.append(edits)
+        # A reading of a whole typed word (``nauy`` for ``na uy``) costs its edits from
+        # what was typed once, on the group's first word (0 for the word as typed).
+        self.groups: list[tuple[int, int, npt.NDArray[np.bool_]]] = []
+        for start, size, ids, costs in plan.groups:
+            whole = np.zeros(snapshot.vocab_size + 1, dtype=bool)
+            for k in range(size):
+                for gid, cost in zip(ids, costs, strict=True):
+                    if gid < snapshot.vocab_size and start + k < n:
+                        self.edits[start + k][gid] = cost if k == 0 else 0
+                        whole[gid] = True
+            self.groups.append((start, size, whole))
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
         self.perfect_sum = sum(

@@ -91,6 +91,9 @@ class Part:
     typed: int
     extra: tuple[tuple[int, float], ...] = ()
     span: int = 1  # Typed words it stands for (2: a pair typed split, ``face book``).
+    #: Of ``extra``, the readings of the whole typed word the part was cut from (``nauy``
+    #: itself, its typo neighbours): one such token stands for all the word's parts.
+    whole: tuple[int, ...] = ()
 
 
 class PhraseCounter:
@@ -506,6 +509,7 @@ def rewrite(
                 extra = both
                 if split.fixed is not None and _syllable(vocab, piece, size) != split.ids[k]:
                     extra = ((split.ids[k], FIXED_QUALITY), *both)
-                out.append(Part(piece, prefix and k == len(split.parts) - 1, i, extra))
+                last = prefix and k == len(split.parts) - 1
+                out.append(Part(piece, last, i, extra, whole=tuple(g for g, _ in both)))
         i += 1
     return out

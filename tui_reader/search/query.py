@@ -127,12 +127,19 @@ class QueryPlan:
     typed (see :mod:`tui_reader.search.joined`): ``rewrites`` lists
     ``(typed, searched)`` pairs such as ``("thanhhoa", "thanh hoa")`` or
     ``("face book", "facebook")``.
+
+    ``groups`` are ``(first word index, word count, term ids, edits)`` of the
+    words cut from one typed word (``nauy``: ``na uy``) and the readings of that
+    whole word (``nauy`` itself, its typo neighbours) with the edits each is from
+    what was typed: one such token stands for the group's words at consecutive
+    positions, and its edits count once (:mod:`tui_reader.search.rules`).
     """
 
     query: str
     words: tuple[QueryWord, ...]
     compounds: tuple[tuple[int, int, int], ...] = field(default=())
     rewrites: tuple[tuple[str, str], ...] = field(default=())
+    groups: tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...] = field(default=())
 
     @property
     def rules(self) -> tuple[MatchRule, ...]:
@@ -250,7 +257,33 @@ def plan_query(
             gid = vocab.get("_".join(words[start : start + length]), size)
             if gid is not None:
                 compounds.append((start, length, gid))
-    return QueryPlan(query, tuple(planned), tuple(compounds), _rewrites(typed, parts))
+    return QueryPlan(
+        query,
+        tuple(planned),
+        tuple(compounds),
+        _rewrites(typed, parts),
+        _groups(typed, parts, vocab),
+    )
+
+
+def _groups(
+    typed: list[str], parts: list[Part], vocab: Vocabulary
+) -> tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]:
+    """The runs of parts cut from one typed word, with its whole-word readings (see
+    :class:`QueryPlan`); edits are from the typed word, at most 2."""
+    out = []
+    start = 0
+    while start < len(parts):
+        end = start + 1
+        first = parts[start]
+        while end < len(parts) and parts[end].typed == first.typed and first.whole:
+            end += 1
+        if end - start > 1 and first.whole:
+            word = typed[first.typed]
+            edits = tuple(min(OSA.distance(word, vocab.term(g)), 2) for g in first.whole)
+            out.append((start, end - start, first.whole, edits))
+        start = end
+    return tuple(out)
 
 
 def _rewrites(typed: list[str], parts: list[Part]) -> tuple[tuple[str, str], ...]:

@@ -143,6 +143,7 @@ class _Matches:
         edit_tables: Sequence[U8],
         docs: I64,
         hits: Bools | None = None,
+        groups: Sequence[tuple[int, int, Bools]] = (),
     ) -> None:
         n = len(tables)
         lens = seg.doc_len[docs].astype(np.int64)
@@ -171,6 +172,7 @@ class _Matches:
         self.base, self.lens = base, lens
         # Columns of each doc: owner is sorted, doc i owns bounds[i]:bounds[i + 1].
         self.bounds = np.searchsorted(owner, np.arange(len(docs) + 1))
+        self._positions(groups)
         c = len(pos)
         q = np.empty((n, c), dtype=np.float32)
         for j, table in enumerate(tables):
@@ -209,6 +211,39 @@ class _Matches:
         self.strong = strong
         self.held = held
         self.edit_tables = edit_tables
+
+    def _positions(self, groups: Sequence[tuple[int, int, Bools]]) -> None:
+        """Each word's positions for proximity and the phrase (``wpos``, ``wlocal``).
+
+        A token reading a whole typed word (``groups``: «Nauy» for ``na uy``) stands
+        for the group's words at consecutive positions: it counts as that many
+        tokens, the tokens after it shift, and the group's k-th word sits k after it.
+        """
+        self.wpos: list[I64] = [self.pos] * self.n
+        self.wlocal: list[I64] = [self.local] * self.n
+        self.vlens = self.lens
+        if not groups or not len(self.pos):
+            return
+        extra = np.zeros(len(self.pos), dtype=np.int64)
+        hit = []
+        for _, size, table in groups:
+            found = table[self.tokens]
+            hit.append(found)
+            np.maximum(extra, found * (size - 1), out=extra)
+        if not extra.any():
+            return
+        cum = np.zeros(len(extra) + 1, dtype=np.int64)
+        np.cumsum(extra, out=cum[1:])
+        vpos = self.pos + cum[:-1]
+        vlocal = self.local + cum[:-1] - cum[self.bounds[self.owner]]
+        self.vlens = self.lens + cum[self.bounds[1:]] - cum[self.bounds[:-1]]
+        self.wpos = [vpos] * self.n
+        self.wlocal = [vlocal] * self.n
+        for (start, size, _), found in zip(groups, hit, strict=True):
+            for k in range(1, size):
+                if start + k < self.n:
+                    self.wpos[start + k] = vpos + k * found
+                    self.wlocal[start + k] = vlocal + k * found
 
     def joined(self, flat: I64) -> Bools:
         """Whether the token at each flat position continues the previous one's pyvi word
@@ -270,7 +305,9 @@ class _Matches:
                 fewest = np.full(k, 255, dtype=np.int64)
                 cost = self.edit_tables[j][tokens[nz[at_best]]].astype(np.int64)
                 np.minimum.at(fewest, own[at_best], cost)
-                edits[j] = np.where(best_ok > 0, np.maximum(fewest, 1), 0)
+                # Typo neighbours cost 1-2 edits; a whole-word reading may cost 0 here
+                # (its edits count once, on its group's first word).
+                edits[j] = np.where(best_ok > 0, fewest, 0)
         self.counted = counted
         self.matched = matched
         self.corrected = corrected
@@ -317,7 +354,8 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
     usual cases.
     """
     cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
-    where = [m.pos[c] for c in cols]  # Flat positions: sorted, docs never interleave.
+    # Flat positions: sorted, docs never interleave.
+    where = [m.wpos[j][c] for j, c in enumerate(cols)]
     owners = [m.owner[c] for c in cols]
     big = np.int64(1 << 30)
     best = np.full(m.k, big, dtype=np.int64)
@@ -357,11 +395,11 @@ def _phrase_words(m: _Matches, counted: Bools | None = None) -> I64:
     is one place holding the words at their offsets (rule 3's first part).
     ``counted`` (default: what counts) limits which matches may form it.
     """
-    width = int(m.lens.max()) + 2 * m.n + 2
+    width = int(m.vlens.max()) + 2 * m.n + 2
     keys = []
     for j in range(m.n):
         cols = (m.counted if counted is None else counted)[j]
-        keys.append(m.owner[cols] * width + (m.local[cols] - j + m.n))
+        keys.append(m.owner[cols] * width + (m.wlocal[j][cols] - j + m.n))
     every = np.concatenate(keys)
     best = np.zeros(m.k, dtype=np.int64)
     if len(every):
@@ -374,7 +412,7 @@ def _pair_costs(m: _Matches) -> I64:
     """Per doc, the proximity cost summed over consecutive query words (rule 3)."""
     total = np.zeros(m.k, dtype=np.int64)
     cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
-    where = [m.pos[c] for c in cols]
+    where = [m.wpos[j][c] for j, c in enumerate(cols)]
     owners = [m.owner[c] for c in cols]
     for j in range(m.n - 1):
         a, b = where[j], where[j + 1]
@@ -407,13 +445,14 @@ def prepare(
     edit_tables: Sequence[U8],
     docs: I64,
     hits: Bools | None = None,
+    groups: Sequence[tuple[int, int, Bools]] = (),
 ) -> _Matches:
     """The query words' matches in ``docs`` of ``seg`` (see :func:`correctable`).
 
     ``hits`` (optional, over term ids): the terms any query word matches, i.e. some
     ``tables[j] > 0``; without it, it is worked out from the tables per token.
     """
-    return _Matches(seg, tables, edit_tables, docs, hits)
+    return _Matches(seg, tables, edit_tables, docs, hits, groups)
 
 
 def correctable(typed_seen: Bools) -> list[bool]:
