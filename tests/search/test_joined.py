@@ -216,6 +216,8 @@ def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Bu
     first, second = results.hits[0].rank, results.hits[1].rank
     assert first is not None and second is not None
     assert (first.words, first.typos, first.phrase) == (4, 0, 4)  # «Vietnam» as typed: 0 edits.
+    assert first.corrections == 0  # ...no correction in the phrase (rule 3's last step)...
+    assert first.exactness // 32 == 4  # ...and held as typed for rule 5, both its syllables.
     assert second.phrase == 3
 
 

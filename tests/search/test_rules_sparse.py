@@ -52,6 +52,7 @@ def _random_matches(seed: int, n: int, k: int) -> _Matches:
     m.typed = m.q >= PREFIX - _EPS
     m.held = (rng.random(m.q.shape) < 0.3) & (m.q > 0)
     m.edit_tables = [rng.integers(0, 4, size=vocab).astype(np.uint8) for _ in range(n)]
+    m.as_typed = [None] * n  # No word typed joined here.
     return m
 
 

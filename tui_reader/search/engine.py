@@ -397,15 +397,18 @@ class _Context:
             self.edits.append(edits)
         # A reading of a whole typed word (``nauy`` for ``na uy``) costs its edits from
         # what was typed once, on the group's first word (0 for the word as typed).
-        self.groups: list[tuple[int, int, npt.NDArray[np.bool_]]] = []
+        # The word as typed (``nauy`` in «Nauy») is held as typed for rule 5 as well.
+        self.groups: list[tuple[int, int, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]] = []
         for start, size, ids, costs in plan.groups:
             whole = np.zeros(snapshot.vocab_size + 1, dtype=bool)
+            as_typed = np.zeros(snapshot.vocab_size + 1, dtype=bool)
             for k in range(size):
                 for gid, cost in zip(ids, costs, strict=True):
                     if gid < snapshot.vocab_size and start + k < n:
                         self.edits[start + k][gid] = cost if k == 0 else 0
                         whole[gid] = True
-            self.groups.append((start, size, whole))
+                        as_typed[gid] = cost == 0
+            self.groups.append((start, size, whole, as_typed))
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
         self.perfect_sum = sum(

@@ -143,7 +143,7 @@ class _Matches:
         edit_tables: Sequence[U8],
         docs: I64,
         hits: Bools | None = None,
-        groups: Sequence[tuple[int, int, Bools]] = (),
+        groups: Sequence[tuple[int, int, Bools, Bools]] = (),
     ) -> None:
         n = len(tables)
         lens = seg.doc_len[docs].astype(np.int64)
@@ -212,21 +212,27 @@ class _Matches:
         self.held = held
         self.edit_tables = edit_tables
 
-    def _positions(self, groups: Sequence[tuple[int, int, Bools]]) -> None:
+    def _positions(self, groups: Sequence[tuple[int, int, Bools, Bools]]) -> None:
         """Each word's positions for proximity and the phrase (``wpos``, ``wlocal``).
 
         A token reading a whole typed word (``groups``: «Nauy» for ``na uy``) stands
         for the group's words at consecutive positions: it counts as that many
         tokens, the tokens after it shift, and the group's k-th word sits k after it.
+        ``as_typed[j]``: the columns where such a token is the word as typed (rule 5).
         """
         self.wpos: list[I64] = [self.pos] * self.n
         self.wlocal: list[I64] = [self.local] * self.n
         self.vlens = self.lens
+        self.as_typed: list[Bools | None] = [None] * self.n
         if not groups or not len(self.pos):
             return
         extra = np.zeros(len(self.pos), dtype=np.int64)
         hit = []
-        for _, size, table in groups:
+        for start, size, table, typed_table in groups:
+            same = typed_table[self.tokens]
+            for k in range(size):
+                if start + k < self.n:
+                    self.as_typed[start + k] = same
             found = table[self.tokens]
             hit.append(found)
             np.maximum(extra, found * (size - 1), out=extra)
@@ -239,7 +245,7 @@ class _Matches:
         self.vlens = self.lens + cum[self.bounds[1:]] - cum[self.bounds[:-1]]
         self.wpos = [vpos] * self.n
         self.wlocal = [vlocal] * self.n
-        for (start, size, _), found in zip(groups, hit, strict=True):
+        for (start, size, _, _), found in zip(groups, hit, strict=True):
             for k in range(1, size):
                 if start + k < self.n:
                     self.wpos[start + k] = vpos + k * found
@@ -298,6 +304,9 @@ class _Matches:
             counted[j][nz[good | at_best]] = True
             matched[j] = has_good | (best_ok > 0)
             exact[j][own[qv >= 1.0 - _EPS]] = True
+            same = self.as_typed[j]
+            if same is not None:  # The whole typed word, where it is what counts.
+                exact[j][owner[same & counted[j]]] = True
             has_typed = np.zeros(k, dtype=bool)
             has_typed[own[typed]] = True
             corrected[j] = has_good & ~has_typed
@@ -445,7 +454,7 @@ def prepare(
     edit_tables: Sequence[U8],
     docs: I64,
     hits: Bools | None = None,
-    groups: Sequence[tuple[int, int, Bools]] = (),
+    groups: Sequence[tuple[int, int, Bools, Bools]] = (),
 ) -> _Matches:
     """The query words' matches in ``docs`` of ``seg`` (see :func:`correctable`).
 
@@ -512,7 +521,13 @@ def rank_docs(
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
     # Rule 3's last step: the best phrase as typed, against the best phrase with corrections.
-    as_typed = _phrase_words(m, m.counted & m.typed) if n > 1 else phrase
+    literal = m.typed  # As typed, the whole typed word too («Vietnam» for ``vietnam``).
+    if any(same is not None for same in m.as_typed):
+        literal = literal.copy()
+        for j, same in enumerate(m.as_typed):
+            if same is not None:
+                literal[j] |= same
+    as_typed = _phrase_words(m, m.counted & literal) if n > 1 else phrase
     corrections = np.maximum(phrase - as_typed, 0)
     value = _pack(words, typos, gap, phrase, prox, corrections, attr, exactness)
     order = np.lexsort((-bm25, -value))[:top].tolist()
