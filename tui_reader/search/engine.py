@@ -57,7 +57,7 @@ from rapidfuzz.distance import OSA
 
 from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
-from tui_reader.search.query import PREFIX, QueryPlan, plan_query
+from tui_reader.search.query import MAX_QUERY_WORDS, PREFIX, QueryPlan, plan_query
 from tui_reader.search.rules import (
     LINE,
     MATCH_MIN,
@@ -651,7 +651,7 @@ def _high_bits(width: int) -> npt.NDArray[np.int8]:
 
 
 _HIGH_BIT = _high_bits(12)
-_OFFSETS = np.arange(64, dtype=np.int64)  # 0 .. longest query + 1, for window gathers.
+_OFFSETS = np.arange(MAX_QUERY_WORDS + 1, dtype=np.int64)  # A window: a query and one more.
 
 
 def _align(
