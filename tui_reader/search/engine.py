@@ -402,12 +402,13 @@ class _Context:
         for start, size, ids, costs in plan.groups:
             whole = np.zeros(snapshot.vocab_size + 1, dtype=bool)
             as_typed = np.zeros(snapshot.vocab_size + 1, dtype=bool)
-            for k in range(size):
-                for gid, cost in zip(ids, costs, strict=True):
-                    if gid < snapshot.vocab_size and start + k < n:
-                        self.edits[start + k][gid] = cost if k == 0 else 0
-                        whole[gid] = True
-                        as_typed[gid] = cost == 0
+            for gid, cost in zip(ids, costs, strict=True):
+                if gid >= snapshot.vocab_size or start >= n:
+                    continue
+                whole[gid] = True
+                as_typed[gid] = cost == 0
+                for k in range(min(size, n - start)):
+                    self.edits[start + k][gid] = cost if k == 0 else 0
             self.groups.append((start, size, whole, as_typed))
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
