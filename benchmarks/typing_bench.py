@@ -24,8 +24,11 @@ Each query (folded, from the search_bench generator, a mix of every kind) is
 typed into the search bar with ``tmux send-keys``, one key at a time with human
 inter-key gaps (about 110 ms, jittered, longer at spaces), and now and then a
 slip: a neighbouring key, a pause, backspace, the right key. The clock starts
-when the last key has been sent. ``tmux capture-pane -p`` is polled back to back
-(a few ms per poll); reported per query:
+when the last key has been sent. A tmux control-mode client reports every write
+the app makes to its terminal, and the screen is captured (``tmux capture-pane
+-p``) after each; a change is dated by the write that made it. (Polling
+``capture-pane`` back to back, as this script did before, kept a core busy with
+tmux clients and slowed the app it timed.) Reported per query:
 
 - first: the first change of the screen after the burst (the bar's echo of the keys aside);
 - results: the last change before the screen stays still for ``--settle`` ms,
@@ -38,8 +41,10 @@ each search (``time.monotonic()``, the same clock as this script's), so the
 results time is split into: input (tmux to the app seeing the last key),
 debounce, queued (behind a search still running for an earlier prefix),
 search (the engine), snippets (the rows on screen), hand-over (to the UI
-thread), paint (until Textual has refreshed the screen) and to screen (the
-terminal, tmux and this script's polling).
+thread), paint (until Textual has refreshed the screen) and to screen (from
+there to the last write reaching tmux). Beside them, "engine CPU" is the CPU
+time the search thread spent in the engine: what the search stage takes beyond it
+is that thread waiting for the GIL (the UI thread drawing) or for a core.
 
 Between queries the bar is emptied (ctrl+u) and the full list allowed to settle.
 With ``--compare``, every variant runs warm in a session of its own (its user
@@ -62,6 +67,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -79,6 +85,54 @@ STATUS_RE = re.compile(
 )
 BUSY = ("indexing", "reading", "loading", "scanning", "checking", "adding words")
 """Background work the status line reports: the build (both phases), the corpus re-check."""
+
+
+class OutputWatch:
+    """When the app wrote to its terminal: a tmux control-mode client's ``%output`` lines.
+
+    Polling ``capture-pane`` back to back spawns a tmux client every few ms and
+    keeps a core busy (client and server) on a 2-core machine, stealing it from
+    the app being timed. This client is one process that tmux tells of every
+    write as it happens; the screen is captured only after output arrived.
+    It is read-only (``-r``) and, having no size of its own, leaves the window at
+    120×36.
+    """
+
+    def __init__(self, session: str) -> None:
+        self._times: list[float] = []
+        self._lock = threading.Lock()
+        command = ["tmux", "-L", SOCKET, "-C", "attach-session", "-r", "-t", session]
+        self._proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            if line.startswith(b"%output "):
+                now = time.perf_counter()
+                with self._lock:
+                    self._times.append(now)
+
+    def count(self) -> int:
+        """Writes seen so far."""
+        with self._lock:
+            return len(self._times)
+
+    def since(self, seen: int) -> list[float]:
+        """The times (``time.perf_counter``) of the writes after the first ``seen``."""
+        with self._lock:
+            return self._times[seen:]
+
+    def close(self) -> None:
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()  # The control client detaches when its input ends.
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
 
 
 def tmux(*args: str) -> str:
@@ -104,6 +158,7 @@ class Variant:
         self.firsts: list[float] = []
         self.results: list[float] = []
         self.parts: dict[str, list[float]] = {}
+        self.watch: OutputWatch | None = None
 
     def capture(self) -> str:
         return tmux("capture-pane", "-p", "-t", self.session)
@@ -127,10 +182,14 @@ class Variant:
         for key, value in self.env.items():
             args += ["-e", f"{key}={value}"]
         tmux(*args, *command, str(corpus))
+        self.watch = OutputWatch(self.session)
 
     def stop(self) -> None:
         if self.alive():
             self.keys("Escape")
+        if self.watch is not None:
+            self.watch.close()
+            self.watch = None
             self.keys("C-q")
             time.sleep(1.0)
         if self.alive():
@@ -162,23 +221,37 @@ def _signature(screen: str, typed: str) -> str:
 def settle(
     app: Variant, quiet: float, timeout: float, typed: str = ""
 ) -> tuple[float | None, float | None, str]:
-    """Poll until the screen stays unchanged for ``quiet`` s; times of first and last change."""
+    """Wait until the screen stays unchanged for ``quiet`` s; times of first and last change.
+
+    The screen is captured only when the app has written to the terminal since
+    the last capture (:class:`OutputWatch`). A change is dated by the writes
+    that made it: its first (for the first change) or last (for the last one)
+    write since the previous capture, so the polling's own pace adds nothing.
+    """
+    assert app.watch is not None
     started = time.perf_counter()
+    seen = app.watch.count()
     last_screen = app.capture()
     last_sig = _signature(last_screen, typed)
     first = last = None
-    last_change = time.perf_counter()
+    last_change = started
     while True:
         before = time.perf_counter()
-        screen = app.capture()
-        sig = _signature(screen, typed)
-        if sig != last_sig:
-            last_sig = sig
-            last_screen = screen
-            last_change = before
-            last = before - started
-            if first is None:
-                first = last
+        writes = app.watch.since(seen)
+        if writes:
+            screen = app.capture()
+            writes = app.watch.since(seen)  # Those during the capture may be in it too.
+            seen += len(writes)
+            sig = _signature(screen, typed)
+            if sig != last_sig:
+                last_sig = sig
+                last_screen = screen
+                last_change = writes[-1]
+                last = writes[-1] - started
+                if first is None:
+                    first = writes[0] - started
+        else:
+            time.sleep(0.002)
         if before - last_change >= quiet or before - started > timeout:
             return first, last, last_screen
 
@@ -346,6 +419,8 @@ def measure(
         split = {"input": (typed - sent) * 1000, **breakdown(stages)}
         if "painted" in stages:
             split["to screen"] = last * 1000 - split["input"] - stages["painted"]
+        if "cpu" in stages:  # Not a stage: the search stage's own CPU (the rest is waiting).
+            split["engine CPU"] = stages["cpu"]
         for name, value in split.items():
             app.parts.setdefault(name, []).append(value)
         shares = " ".join(f"{name} {value:.0f}" for name, value in split.items())

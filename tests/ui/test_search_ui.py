@@ -215,6 +215,10 @@ async def test_each_search_logs_its_timeline_when_asked(
     order = ["fired", "started", "searched", "warmed", "shown", "painted"]
     times = [float(stages[name]) for name in order]
     assert times == sorted(times) and times[0] >= 0, stages
+    # The engine's CPU time fits in the search stage's wall time (a thread's CPU never
+    # runs ahead of the clock), and the search did work.
+    searching = float(stages["searched"]) - float(stages["started"])
+    assert 0 < float(stages["cpu"]) <= searching + 1.0, stages
 
 
 async def test_no_timeline_is_logged_by_default(

@@ -53,6 +53,9 @@ class SearchTiming:
     """The first screenful of snippets was made."""
     shown: float = 0.0
     """The list was handed the rows (UI thread)."""
+    engine_cpu: float = 0.0
+    """CPU seconds the search thread spent in the engine: the search stage's wall
+    time beyond it is the thread waiting (for the GIL, or for a core)."""
 
     @staticmethod
     def enabled() -> bool:
@@ -74,9 +77,9 @@ class SearchTiming:
 
         _timing_log.info(
             "search timing typed=%.4f fired=%s started=%s searched=%s warmed=%s shown=%s "
-            "painted=%s query=%r",
+            "painted=%s cpu=%.1f query=%r",
             self.typed, ms(self.fired), ms(self.started), ms(self.searched),
-            ms(self.warmed), ms(self.shown), ms(now), self.query,
+            ms(self.warmed), ms(self.shown), ms(now), self.engine_cpu * 1000, self.query,
         )
 
 

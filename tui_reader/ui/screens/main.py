@@ -987,6 +987,7 @@ class MainScreen(WorkerFailures, Screen[None]):
         query, allowed, timing = job.query, job.allowed, job.timing
         if timing is not None:
             timing.mark("started")
+        cpu = time.thread_time()
 
         def stale() -> bool:  # A newer query is waiting: stop and let it run.
             return job.sequence != self.search.sequence
@@ -1000,6 +1001,7 @@ class MainScreen(WorkerFailures, Screen[None]):
             return
         if timing is not None:
             timing.mark("searched")
+            timing.engine_cpu = time.thread_time() - cpu
         if job.sequence != self.search.sequence:
             return  # Typed on meanwhile: skip the snippets, the next search is waiting.
         snippets = RowSnippets(results, results.hits)
