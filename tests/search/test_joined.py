@@ -221,6 +221,27 @@ def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Bu
     assert second.phrase == 3
 
 
+def test_the_whole_typed_word_counts_as_typed_beside_its_syllables(
+    tmp_path: Path, build: Build
+) -> None:
+    """«Vietnam» is ``vietnam`` as typed, for both syllables it stands for: an article that
+    also holds «Việt» elsewhere (a match of ``viet`` as typed) still has «Vietnam đúng
+    giờ» as its four-word phrase, not «Nam đúng giờ» (three) and the words 40 apart."""
+    folder = tmp_path / "vn"
+    folder.mkdir()
+    far = " ".join(["Người dân địa phương cho biết thời tiết khá thuận lợi."] * 4)
+    write_article(folder, "brand.txt", "Vietnam đúng giờ", far, "Chữ Việt đẹp.")
+    for i in range(6):  # «Việt Nam» far more often than «Vietnam»: the word is split.
+        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "vietnam dung gio ")
+    assert results.plan is not None
+    assert ("vietnam", "viet nam") in results.plan.rewrites
+    hit = results.hits[0]
+    assert Path(hit.path).name == "brand.txt" and hit.rank is not None
+    assert (hit.rank.phrase, hit.rank.gap, hit.rank.corrections) == (4, 0, 0)
+
+
 def test_a_whole_word_typo_reading_costs_its_edits_once(tmp_path: Path, build: Build) -> None:
     """``huhong`` splits to «hư hỏng» but «hưởng» (one edit from what was typed) stays a
     reading: one typo, not one per syllable it stands for."""

@@ -180,6 +180,9 @@ class _Matches:
         self.q = q
         strong = q >= MATCH_MIN
         typed = q >= PREFIX - _EPS  # As typed (or as the prefix being typed).
+        for j, same in enumerate(self.as_typed):
+            if same is not None:  # The whole typed word («Vietnam» for ``vietnam``): as typed.
+                typed[j] |= same & (q[j] > 0)
         self.typed = typed
         # Held in place: in a line of query words as typed (or as sure typos of long or
         # unknown words: two typos in a line are still a phrase).
@@ -521,13 +524,8 @@ def rank_docs(
     exactness = words_as_typed * 32 + compounds
     bm25 = _bm25(m, idf, avg_len)
     # Rule 3's last step: the best phrase as typed, against the best phrase with corrections.
-    literal = m.typed  # As typed, the whole typed word too («Vietnam» for ``vietnam``).
-    if any(same is not None for same in m.as_typed):
-        literal = literal.copy()
-        for j, same in enumerate(m.as_typed):
-            if same is not None:
-                literal[j] |= same
-    as_typed = _phrase_words(m, m.counted & literal) if n > 1 else phrase
+    # As typed: the whole typed word too («Vietnam» for ``vietnam``, see ``_Matches``).
+    as_typed = _phrase_words(m, m.counted & m.typed) if n > 1 else phrase
     corrections = np.maximum(phrase - as_typed, 0)
     value = _pack(words, typos, gap, phrase, prox, corrections, attr, exactness)
     order = np.lexsort((-bm25, -value))[:top].tolist()
