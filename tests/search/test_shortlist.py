@@ -1,4 +1,4 @@
-"""The shortlist (the ~200 articles the ranking rules see) keeps what the rules rank first.
+"""The shortlist (the ~100 articles the ranking rules see) keeps what the rules rank first.
 
 Each test builds a corpus with more distractors than the shortlist holds
 (``engine.RERANK_MIN``), so an article the rules would rank first but the
