@@ -68,3 +68,47 @@ def test_lexicon_grows_with_the_vocabulary() -> None:
     grown = vocab.lexicon(len(vocab))
     assert grown.size > first.size
     assert _words(vocab, grown.neighbours("alpina", 1)) == {"alpine": 1}
+
+
+def test_two_edit_neighbours_are_every_term_within_two_edits_nearest_first() -> None:
+    """The letter-set filter only skips terms that cannot be two edits away: the result
+    is what measuring every term of the near lengths gives, in the same order."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    rng = random.Random(7)
+    letters = "abcdeghiklmnopqrstuvxy"
+    base = ["thuongmai", "nguyenvan", "thanhpho", "hochiminh", "quangngai", "mitsubishi"]
+    terms = set(base)
+    for word in base:
+        for _ in range(60):  # Terms one to three random edits away, and noise.
+            chars = list(word)
+            for _ in range(rng.randint(1, 3)):
+                i = rng.randrange(len(chars))
+                op = rng.randrange(4)
+                if op == 0:
+                    chars[i] = rng.choice(letters)
+                elif op == 1 and len(chars) > 1:
+                    del chars[i]
+                elif op == 2:
+                    chars.insert(i, rng.choice(letters))
+                elif i + 1 < len(chars):
+                    chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            terms.add("".join(chars))
+        terms.add("".join(rng.choice(letters) for _ in range(len(word))))
+    vocab = Vocabulary()
+    vocab.add_all(sorted(terms))
+    lexicon = vocab.lexicon(len(vocab))
+    for word in [*base, "thuongmoi", "nguyenvna", "mitsublshi"]:
+        expected = []
+        for length in range(len(word) - 2, len(word) + 3):
+            bucket = lexicon.by_length.get(length)
+            if bucket is not None:
+                found = process.extract(
+                    word, bucket[0], scorer=OSA.distance, score_cutoff=2, limit=None
+                )
+                expected += [(bucket[1][index], int(score)) for _, score, index in found]
+        assert lexicon.neighbours(word, 2) == expected
+        assert len(expected) > 1

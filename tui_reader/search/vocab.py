@@ -14,7 +14,9 @@ term and every one-character deletion of it is a CRC-32 in a sorted numpy
 array, so the one-edit neighbours of a word are a handful of ``searchsorted``
 calls plus verification with ``rapidfuzz``'s OSA distance (insertions,
 deletions, substitutions, transpositions). Two-edit neighbours (words of 9+
-letters, rare in Vietnamese) use ``rapidfuzz.process`` on one length bucket.
+letters, rare in Vietnamese) use ``rapidfuzz.process`` on the terms of the near
+lengths whose letter sets are close enough (a 64-bit set per term, one
+``bitwise_count`` per bucket).
 """
 
 from __future__ import annotations
@@ -139,6 +141,8 @@ class Lexicon:
     by_length: dict[int, tuple[list[str], list[int]]]
     # Typing re-queries the same words: remember their neighbours (bounded).
     _memo: dict[tuple[str, int], list[tuple[int, int]]] = field(default_factory=dict)
+    # Per length bucket, each term's letters as a bit set (see ``_letters``), built on use.
+    _letter_sets: dict[int, npt.NDArray[np.uint64]] = field(default_factory=dict)
 
     @staticmethod
     def build(terms: list[str], size: int, base: Lexicon | None) -> Lexicon:
@@ -218,13 +222,40 @@ class Lexicon:
                 if dist <= 1:
                     out.append((gid, dist))
             return out
+        # An edit changes the set of letters a word holds by at most two (a substitution
+        # drops one and brings one), so a term whose letter set differs from the word's by
+        # more than ``2 * max_dist`` cannot be that close: only the others are measured.
+        letters = np.uint64(_letters(word))
         result: list[tuple[int, int]] = []
         for length in range(len(word) - max_dist, len(word) + max_dist + 1):
             bucket = self.by_length.get(length)
             if bucket is None:
                 continue
-            matches = process.extract(
-                word, bucket[0], scorer=OSA.distance, score_cutoff=max_dist, limit=None
-            )
-            result.extend((bucket[1][index], int(score)) for _, score, index in matches)
+            sets = self._letter_sets.get(length)
+            if sets is None:
+                sets = np.array([_letters(t) for t in bucket[0]], dtype=np.uint64)
+                self._letter_sets[length] = sets
+            close = np.flatnonzero(np.bitwise_count(sets ^ letters) <= 2 * max_dist)
+            if not len(close):
+                continue
+            terms = bucket[0]
+            dist = process.cdist(
+                [word],
+                [terms[i] for i in close.tolist()],
+                scorer=OSA.distance,
+                score_cutoff=max_dist,
+                dtype=np.int32,
+            )[0]
+            keep = np.flatnonzero(dist <= max_dist)
+            keep = keep[np.argsort(dist[keep], kind="stable")]  # Nearest first, then in order.
+            ids = bucket[1]
+            result.extend((ids[int(close[k])], int(dist[k])) for k in keep.tolist())
         return result
+
+
+def _letters(text: str) -> int:
+    """The characters of ``text`` as a 64-bit set (code points folded modulo 64)."""
+    bits = 0
+    for char in text:
+        bits |= 1 << (ord(char) & 63)
+    return bits
