@@ -14,6 +14,7 @@ from tui_reader.search.highlight import match_spans
 from tui_reader.search.index import IndexBuilder
 from tui_reader.search.joined import PhraseCounter
 from tui_reader.search.query import plan_query
+from tui_reader.search.rules import _COMPOUNDS
 
 
 def _names(results: SearchResults) -> list[str]:
@@ -217,7 +218,7 @@ def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Bu
     assert first is not None and second is not None
     assert (first.words, first.typos, first.phrase) == (4, 0, 4)  # «Vietnam» as typed: 0 edits.
     assert first.corrections == 0  # ...no correction in the phrase (rule 3's last step)...
-    assert first.exactness // 32 == 4  # ...and held as typed for rule 5, both its syllables.
+    assert first.exactness // _COMPOUNDS == 4  # ...held as typed for rule 5, both syllables.
     assert second.phrase == 3
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from tests.helpers import copy_seeds
 from tests.search.conftest import Build, write_article
 from tui_reader.articles.parse import load_article
 from tui_reader.search.engine import SearchResults, search, snippet_of
 from tui_reader.search.highlight import match_spans, text_spans
+from tui_reader.search.query import MAX_QUERY_WORDS
+from tui_reader.search.rules import MAX_PAIR, _pack
 
 FILLER = "Người dân địa phương cho biết thời tiết những ngày qua khá thuận lợi. " * 4
 
@@ -85,6 +89,41 @@ def test_title_beats_lead_beats_body(tmp_path: Path, build: Build) -> None:
     )
     builder, _ = build(folder)
     assert _names(search(builder.snapshot(), "bao so nam")) == ["title.txt", "lead.txt", "body.txt"]
+
+
+def test_a_title_reading_the_typed_words_beats_one_holding_them_scattered(
+    tmp_path: Path, build: Build
+) -> None:
+    """Rule 4 reads the title's phrase before its words: ``nguoi tinh d`` (the last word
+    being typed) is «Người tình đã có vợ» before «Đọc chuyện người tình kiếp trước», whose
+    title holds the three words too, out of order, and whose lead holds them all."""
+    calm = "Trời hôm nay mưa to ở khắp nơi. " * 4
+    folder = tmp_path / "title-phrase"
+    folder.mkdir()
+    write_article(folder, "scattered.txt", "Đọc chuyện người tình kiếp trước", "Người tình đi xa.")
+    write_article(folder, "phrase.txt", "Người tình đã có vợ", calm, "Chuyện cũ.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "nguoi tinh d")
+    assert _names(results) == ["phrase.txt", "scattered.txt"]
+    first, second = (h.rank for h in results.hits)
+    assert first is not None and second is not None
+    same = ("words", "typos", "gap", "phrase", "proximity", "corrections")
+    assert [getattr(first, f) for f in same] == [getattr(second, f) for f in same]
+
+
+def test_a_title_reading_the_typed_words_whole_beats_one_reading_a_prefix(
+    tmp_path: Path, build: Build
+) -> None:
+    """Within rule 4, whole words before prefixes: ``can bo va`` (still typing) is «cán bộ
+    và» in a title before «cán bộ Văn phòng», though the latter's lead holds more words."""
+    calm = "Trời hôm nay mưa to ở khắp nơi. " * 4
+    folder = tmp_path / "title-whole"
+    folder.mkdir()
+    write_article(folder, "prefix.txt", "Mạo nhận cán bộ Văn phòng", "Cán bộ bị bắt.", calm)
+    write_article(folder, "whole.txt", "Cấu kết cán bộ và văn phòng", calm, "Chuyện cũ.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "can bo va")
+    assert _names(results) == ["whole.txt", "prefix.txt"]
 
 
 def test_a_typo_the_phrase_holds_in_place_is_a_correction(tmp_path: Path, build: Build) -> None:
@@ -277,3 +316,29 @@ def test_a_one_letter_typo_is_corrected_to_another_letter(tmp_path: Path, build:
     )
     builder, _ = build(folder)
     assert _names(search(builder.snapshot(), "voi q 23"))[0] == "meant.txt"
+
+
+def test_packed_rules_order_as_the_buckets_do() -> None:
+    """``_pack`` is exact: it orders keys as comparing them rule by rule does (larger words,
+    fewer typos, ... more attribute and exactness), for every count a query can reach."""
+    rng = np.random.default_rng(9)
+    n = 4000
+    w = MAX_QUERY_WORDS
+    cols = [
+        rng.integers(0, w + 1, n),  # words
+        rng.integers(0, 16, n),  # typos
+        rng.integers(0, 64, n),  # gap
+        rng.integers(0, w + 1, n),  # phrase
+        rng.integers(0, (w - 1) * MAX_PAIR + 1, n),  # proximity
+        rng.integers(0, 16, n),  # corrections
+        rng.integers(0, (w + 1) ** 4, n),  # attribute
+        rng.integers(0, (w + 1) * 8, n),  # exactness
+    ]
+    cols = [np.where(rng.random(n) < 0.5, c, c[0]) for c in cols]  # Many ties, rule by rule.
+    value = _pack(*cols)
+    signs = [1, -1, -1, 1, -1, -1, 1, 1]
+    keys = [tuple(int(s * c[i]) for s, c in zip(signs, cols, strict=True)) for i in range(n)]
+    pairs = rng.integers(0, n, (20000, 2)).tolist()
+    for i, j in pairs:
+        assert (value[i] > value[j]) == (keys[i] > keys[j])
+        assert (value[i] == value[j]) == (keys[i] == keys[j])

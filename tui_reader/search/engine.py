@@ -327,7 +327,7 @@ def search(
                     seg.doc_path(doc),
                     seg.doc_key(doc),
                     seg.doc_title(doc),
-                    float(ranked.value[i]),
+                    int(ranked.value[i]),
                     ranked.passage[i],
                     _Source(seg, doc, None, m, i),
                     snippets,

@@ -15,7 +15,10 @@ later rule could out-vote an earlier one):
    then how many words of that phrase needed a correction (the best phrase as
    typed against it, fewer first): «là đêm biểu diễn» for ``la dem bieu``
    before «Đô La đem siêu xe», and both before the words scattered;
-4. **attribute**: query words in the title, then in the lead passage (more
+4. **attribute**: the most query words in one in-order alignment inside the
+   title (two or more: the title reads what was typed), then the most of them
+   as whole words (not a prefix of the word being typed, not a correction),
+   then query words anywhere in the title, then in the lead passage (more
    first);
 5. **exactness**: words matched as typed rather than as a typo or a prefix,
    then the query's pyvi words (``ha_noi``) held as words (more first);
@@ -53,7 +56,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tui_reader.search.highlight import TokenMatcher
-from tui_reader.search.query import PREFIX, MatchRule, QueryPlan
+from tui_reader.search.query import MAX_QUERY_WORDS, PREFIX, MatchRule, QueryPlan
 from tui_reader.search.segment import ID_MASK, Segment
 from tui_reader.search.vocab import Vocabulary
 
@@ -74,6 +77,9 @@ LINE = 3  # Query words in a line, as typed but one, that make a weak neighbour 
 MAX_PAIR = 8  # Proximity cost of a pair of query words far apart (or one missing).
 BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 _EPS = 1e-4
+_W = MAX_QUERY_WORDS + 1  # Radix of a count of query words (0 .. MAX_QUERY_WORDS).
+_COMPOUNDS = 8  # Radix of rule 5's pyvi words held (more than 7 count as 7).
+_LOW_BITS = 58  # Rules 2-5, packed below ``words`` (see ``_pack``).
 
 I64 = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
@@ -96,9 +102,9 @@ class RankKey:
     exactness: int
     bm25: float
 
-    def sort_value(self) -> float:
-        """Rules 1-5 packed into one float, larger first (BM25 breaks its ties)."""
-        return float(
+    def sort_value(self) -> int:
+        """Rules 1-5 packed into one integer, larger first (BM25 breaks its ties)."""
+        return int(
             _pack(
                 np.array([self.words]),
                 np.array([self.typos]),
@@ -117,7 +123,7 @@ class Ranked:
     """The shortlisted docs of one segment with their keys and the passage each opens at."""
 
     docs: I64
-    value: F64  # Rules 1-5 packed, larger first (see ``RankKey.sort_value``).
+    value: I64  # Rules 1-5 packed, larger first (see ``RankKey.sort_value``).
     order: list[int]  # Indexes into ``docs`` of the best ``top``, best first.
     keys: dict[int, RankKey]  # For those: their bucket values.
     passage: dict[int, int | None]  # For those: the passage each opens at.
@@ -184,6 +190,11 @@ class _Matches:
             if same is not None:  # The whole typed word («Vietnam» for ``vietnam``): as typed.
                 typed[j] |= same & (q[j] > 0)
         self.typed = typed
+        whole = q >= 1.0 - _EPS  # As typed, whole: not a prefix of a longer word.
+        for j, same in enumerate(self.as_typed):
+            if same is not None:
+                whole[j] |= same & (q[j] > 0)
+        self.whole = whole
         # Held in place: in a line of query words as typed (or as sure typos of long or
         # unknown words: two typos in a line are still a phrase).
         sure = typed | strong
@@ -336,25 +347,24 @@ def _pack(
     corrections: I64,
     attr: I64,
     exactness: I64,
-) -> F64:
-    """Rules 1-5 in one float, larger first: ``words`` is the integer part (exact: 5 + 48
-    bits fit a double's 53)."""
-    value = words.astype(np.float64)
-    low = 0
-    for part, bits, lower_first in (
-        (typos, 5, True),
-        (gap, 6, True),
-        (phrase, 5, False),
-        (prox, 8, True),
-        (corrections, 4, True),
-        (attr, 10, False),
-        (exactness, 10, False),
+) -> I64:
+    """Rules 1-5 in one integer, larger first: ``words`` above ``_LOW_BITS`` bits holding the
+    others as mixed-radix digits (each part clipped to its radix; the radices multiply to
+    less than ``2**_LOW_BITS``, and 5 + 58 bits fit an int64)."""
+    rest = np.zeros(len(words), dtype=np.int64)
+    for part, radix, lower_first in (
+        (typos, 16, True),
+        (gap, 64, True),
+        (phrase, _W, False),
+        (prox, (_W - 2) * MAX_PAIR + 1, True),
+        (corrections, 16, True),
+        (attr, _W**4, False),
+        (exactness, _W * _COMPOUNDS, False),
     ):
-        top = (1 << bits) - 1
-        clipped = np.clip(part, 0, top).astype(np.float64)
-        value = value * (1 << bits) + (top - clipped if lower_first else clipped)
-        low += bits
-    return value / float(1 << low)
+        top = radix - 1
+        clipped = np.clip(part, 0, top).astype(np.int64)
+        rest = rest * radix + (top - clipped if lower_first else clipped)
+    return words.astype(np.int64) * (1 << _LOW_BITS) + rest
 
 
 def _window_gaps(m: _Matches, words: I64) -> I64:
@@ -496,7 +506,7 @@ def rank_docs(
 ) -> Ranked:
     """Rank ``docs`` of ``seg`` by the rules; pick the passage the best ``top`` open at."""
     if len(docs) == 0:
-        return Ranked(docs, np.zeros(0), [], {}, {})
+        return Ranked(docs, np.zeros(0, dtype=np.int64), [], {}, {})
     m.resolve(fixable)
     n = m.n
     words = m.matched.sum(axis=0).astype(np.int64)
@@ -518,10 +528,22 @@ def rank_docs(
     for j in range(n):
         title_words += m.per_doc_any(m.counted[j] & in_title)
         lead_words += m.per_doc_any(m.counted[j] & in_lead)
-    attr = title_words * 32 + lead_words
+    # The most words in one in-order alignment inside the title first: the title that
+    # reads what was typed («người tình đã có vợ» for ``nguoi tinh d``) before a title
+    # holding the same words scattered («Đọc ... người tình kiếp trước»); then the most of
+    # them as whole words (``can bo va``: «cán bộ và» before «cán bộ Văn phòng»).
+    if n > 1:  # A phrase is two words or more (one is title_words' business).
+        title_phrase = _phrase_words(m, m.counted & in_title)
+        title_whole = _phrase_words(m, m.counted & in_title & m.whole)
+        title_phrase[title_phrase < 2] = 0
+        title_whole[title_whole < 2] = 0
+    else:
+        title_phrase = title_words
+        title_whole = m.per_doc_any(m.counted[0] & in_title & m.whole[0]).astype(np.int64)
+    attr = ((title_phrase * _W + title_whole) * _W + title_words) * _W + lead_words
     words_as_typed = m.exact.sum(axis=0).astype(np.int64)
-    compounds = _compounds_held(m, plan)
-    exactness = words_as_typed * 32 + compounds
+    compounds = np.minimum(_compounds_held(m, plan), _COMPOUNDS - 1)
+    exactness = words_as_typed * _COMPOUNDS + compounds
     bm25 = _bm25(m, idf, avg_len)
     # Rule 3's last step: the best phrase as typed, against the best phrase with corrections.
     # As typed: the whole typed word too («Vietnam» for ``vietnam``, see ``_Matches``).
