@@ -676,31 +676,31 @@ def _align(
     m = np.empty((n, len(docs)), dtype=np.float32)
     for j in range(n):
         np.take(ctx.tables[j], ids[j], out=m[j])
-    found = np.count_nonzero(m > 0, axis=0).astype(np.uint8)
-    multi = found >= 2
-    single = ~multi
-    if single.any():
-        _keep_single(seg, ctx, docs[single], start[single] + anchor, m[anchor][single], state)
-    if not multi.any():
+    # The anchor matches (> 0) at every alignment, every quality is >= 0.3 and the sum
+    # of non-negative floats never falls: the sum exceeds the anchor's quality exactly
+    # when another word matches too.
+    total = m.sum(axis=0)
+    multi = total > m[anchor]
+    n_multi = int(np.count_nonzero(multi))
+    if n_multi == 0:
+        _keep_single(seg, ctx, docs, start + anchor, m[anchor], state)
         return
-    docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
-    np.maximum.at(state.found, docs, found[multi])
-    if n > 1 and state.record is not None:
-        # Words held as typed between their query neighbours as typed (rules.correctable).
+    if n_multi < len(docs):
+        single = ~multi
+        _keep_single(seg, ctx, docs[single], start[single] + anchor, m[anchor][single], state)
+        docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
+        score = total[multi]
+    else:
+        score = total
+    matched = m > 0
+    np.maximum.at(state.found, docs, matched.sum(axis=0, dtype=np.uint8))
+    if 1 < n < LINE and state.record is not None:
+        # Words held as typed between their query neighbours as typed (rules.correctable:
+        # it reads them only in queries shorter than a line, rules.LINE).
         # Only the first anchor's scan of the docs with enough words records them: what
         # it sees does not depend on how the corpus is split into segments.
-        # As typed in a line of three query words in place (rules.LINE), the length a
-        # correction needs: ``so hai tien`` is not «sợ hãi» alone, so «có hai tiền án»
-        # still reads as a correction.
         typed = m[:, state.record[docs]] >= PREFIX - 1e-4
-        line = min(LINE, n)
-        here = np.zeros_like(typed)
-        for a in range(n - line + 1):
-            whole = typed[a : a + line].all(axis=0)
-            here[a : a + line] |= whole
-        ctx.typed_seen |= here.any(axis=1)
-    matched = m > 0
-    score = m.sum(axis=0)
+        ctx.typed_seen |= typed.all(axis=0).any()
     state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
     if n > 1:
         score += PAIR_BONUS * np.minimum(m[:-1], m[1:]).sum(axis=0)
@@ -719,9 +719,10 @@ def _align(
         )
         np.maximum(score, np.float32(0.01), out=score)
     if n <= 12:
-        bits = np.zeros(len(docs), dtype=np.int64)
-        for j in range(n):
-            bits |= matched[j].astype(np.int64) << j
+        packed = np.packbits(matched, axis=0, bitorder="little")  # Bit j: word j matched.
+        bits = packed[0].astype(np.int64)
+        if n > 8:
+            bits |= packed[1].astype(np.int64) << 8
         last = _HIGH_BIT[bits].astype(np.int64)
     else:
         last = n - 1 - np.argmax(matched[::-1], axis=0)
