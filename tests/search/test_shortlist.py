@@ -68,3 +68,26 @@ def test_weak_typo_neighbours_do_not_fill_the_shortlist(tmp_path: Path, build: B
     builder, _ = build(folder)
     names = _names(builder.snapshot(), "cuop sung tau")
     assert names[0] == "all.txt"
+
+
+def test_a_whole_typed_word_held_as_one_token_aligns_as_its_syllables(
+    tmp_path: Path, build: Build
+) -> None:
+    """``vietnam dung gio`` is searched as ``viet nam dung gio``: «Vietnam đúng giờ» holds
+    the four words in one phrase (one token for two syllables), so the alignments read
+    that token for both syllables; read one syllable per token, it aligned worse than
+    «Việt Nam đúng là» in every distractor and fell out of the shortlist."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(RERANK_MIN + 40):
+        write_article(
+            folder,
+            f"vn{i:03d}.txt",
+            f"Bản tin số {i}",
+            f"{FILLER} Việt Nam đúng là mạnh. {FILLER} Bây giờ thì khác.",
+        )
+    write_article(folder, "brand.txt", "Hãng Vietnam đúng giờ nhất", FILLER)
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "vietnam dung gio ", limit=10)
+    assert results.plan is not None and ("vietnam", "viet nam") in results.plan.rewrites
+    assert Path(results.hits[0].path).name == "brand.txt"

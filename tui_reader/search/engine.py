@@ -413,6 +413,7 @@ class _Context:
                 for k in range(min(size, n - start)):
                     self.edits[start + k][gid] = cost if k == 0 else 0
             self.groups.append((start, size, whole, as_typed))
+        self.readings = _readings(plan, n)
         self.a_max = _alignment_bound(self.caps)
         # "Perfect": every word matched as well as it can be (a completion counts for a prefix).
         self.perfect_sum = sum(
@@ -476,6 +477,30 @@ def _every_units(plan: QueryPlan) -> list[tuple[int, int, int]]:
             taken |= span
             units.append((start, length, gid))
     return units
+
+
+def _readings(plan: QueryPlan, n: int) -> list[I64]:
+    """Where each query word sits in an alignment, one row of offsets per reading.
+
+    The first is the query as searched: word ``j`` at offset ``j`` (and one more
+    offset, the token after the last word, for its join bit). A word typed joined
+    and searched as its syllables (``vietnam``: ``viet nam``) may sit in an article
+    as one token («Vietnam»), standing for all of them (see
+    :mod:`tui_reader.search.rules`): then the group's words all read that token and
+    the words after it sit one offset earlier per syllable it stands for. One more
+    reading per such group, and one with them all when there are several.
+    """
+    plain = np.arange(n + 1, dtype=np.int64)
+    groups = [(start, size) for start, size, _, _ in plan.groups if start + size <= n]
+    chosen = [[g] for g in groups] + ([groups] if len(groups) > 1 else [])
+    out = [plain]
+    for some in chosen:
+        rows = plain.copy()
+        for start, size in some:
+            rows[start : start + size] = rows[start]
+            rows[start + size :] -= size - 1
+        out.append(rows)
+    return out
 
 
 def _alignment_bound(caps: list[float]) -> float:
@@ -640,6 +665,8 @@ def _align_in_parts(
     for part in parts:
         if len(part):
             _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state)
+            for rows in ctx.readings[1:]:  # The whole typed word as one token.
+                _align(seg, ctx, anchor, docs[part], pos[part] - rows[anchor], state, rows)
             if ctx.perfect_found + int(np.count_nonzero(state.perfect)) >= limit:
                 return True
     return False
@@ -659,9 +686,18 @@ _OFFSETS = np.arange(MAX_QUERY_WORDS + 1, dtype=np.int64)  # A window: a query a
 
 
 def _align(
-    seg: Segment, ctx: _Context, anchor: int, docs: I64, start: I64, state: _DocState
+    seg: Segment,
+    ctx: _Context,
+    anchor: int,
+    docs: I64,
+    start: I64,
+    state: _DocState,
+    rows: I64 | None = None,
 ) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
+
+    ``rows``: the offset of each query word from ``start`` (one of ``ctx.readings``,
+    see :func:`_readings`; default: word ``j`` at ``j``).
 
     Articles are padded with sentinel tokens in the forward index, so reading
     the window of an alignment that sticks out of its article needs no check.
@@ -671,23 +707,30 @@ def _align(
     n = ctx.n
     origin = seg.dstart[docs] + start
     # The whole window of every alignment in one gather (its token ids and join bits).
-    window = seg.fwd[origin[None, :] + _OFFSETS[: n + 1, None]]
+    plain = rows is None
+    if rows is None:
+        rows = _OFFSETS[: n + 1]
+    window = seg.fwd[origin[None, :] + rows[:, None]]
     ids = window[:n] & np.uint32(ID_MASK)
     m = np.empty((n, len(docs)), dtype=np.float32)
     for j in range(n):
         np.take(ctx.tables[j], ids[j], out=m[j])
     # The anchor matches (> 0) at every alignment, every quality is >= 0.3 and the sum
     # of non-negative floats never falls: the sum exceeds the anchor's quality exactly
-    # when another word matches too.
+    # when another word matches too (or, in a reading of a whole typed word, when the
+    # anchor's token stands for more words of its group).
     total = m.sum(axis=0)
     multi = total > m[anchor]
     n_multi = int(np.count_nonzero(multi))
     if n_multi == 0:
-        _keep_single(seg, ctx, docs, start + anchor, m[anchor], state)
+        if plain:  # The anchor alone reads the same in every reading.
+            _keep_single(seg, ctx, docs, start + anchor, m[anchor], state)
         return
     if n_multi < len(docs):
         single = ~multi
-        _keep_single(seg, ctx, docs[single], start[single] + anchor, m[anchor][single], state)
+        if plain:
+            pos = start[single] + anchor
+            _keep_single(seg, ctx, docs[single], pos, m[anchor][single], state)
         docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
         score = total[multi]
     else:
@@ -707,7 +750,7 @@ def _align(
     if ctx.words_indexed:
         joins = window > np.uint32(ID_MASK)
         if n > 1:
-            inner = joins[1:n]
+            inner = joins[1:n] & (rows[1:n] != rows[: n - 1])[:, None]  # Not one token twice.
             inside = matched[:-1] & matched[1:] & inner
             cut = (matched[1:] ^ matched[:-1]) & inner
             score += WORD_BONUS * (
@@ -728,7 +771,7 @@ def _align(
         last = n - 1 - np.argmax(matched[::-1], axis=0)
     tlen = seg.tlen[docs].astype(np.int64)
     np.maximum.at(state.strength, docs, (m >= STRONG_MATCH).sum(axis=0, dtype=np.uint8))
-    _keep(state, docs, score, start + last < tlen)
+    _keep(state, docs, score, start + rows[last] < tlen)
 
 
 def _keep_single(
