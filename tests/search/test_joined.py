@@ -106,6 +106,17 @@ def test_both_readings_of_a_joined_term(joined: IndexBuilder) -> None:
     assert results.every == 7  # Every article holds the searched words, in one reading or other.
 
 
+def test_a_split_word_counts_as_one_word(joined: IndexBuilder) -> None:
+    """``thanhhoa`` is one word typed: an article with «thanh» alone, or «hoa» alone, holds
+    none of it, so the status line's "some" is what holds the word, not either syllable."""
+    results = search(joined.snapshot(), "thanhhoa ")
+    assert results.plan is not None and results.plan.splits == ((0, 2),)
+    apart = search(joined.snapshot(), "thanh hoa ")
+    assert apart.some > apart.every  # Typed apart, they are two words: «hoa» alone is some.
+    assert results.every == apart.every
+    assert results.some == results.every  # Typed joined, one: held or not.
+
+
 def test_highlights_cover_both_syllables(joined: IndexBuilder, tmp_path: Path) -> None:
     results = search(joined.snapshot(), "thanhhoa")
     hit = results.hits[0]

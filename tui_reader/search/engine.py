@@ -200,7 +200,9 @@ class SearchResults:
 
     ``every`` counts the articles holding every query word (exactly, as a
     prefix while typing, or as a typo when the word is not a real syllable);
-    ``some`` those holding at least one; ``total`` is ``some`` (older callers).
+    ``some`` those holding at least one; ``total`` is ``some`` (older callers). A word
+    typed joined and searched as its syllables (``thanhhoa``) counts as one word: held
+    as the corpus word it spells, as the whole typed token, or as all its syllables.
     ``matcher`` holds the query's expansions: pass it to
     :func:`tui_reader.search.highlight.match_spans` to highlight the open
     article exactly as the search matched it.
@@ -382,6 +384,7 @@ class _Context:
         self.caps = [float(w.quality.max()) if len(w.quality) else 0.0 for w in plan.words]
         # Dense quality tables: one gather per word instead of a search per token.
         self.tables = []
+        self.vocab_size = snapshot.vocab_size
         self.hits = np.zeros(snapshot.vocab_size + 1, dtype=bool)  # Terms some word matches.
         for word in plan.words:
             table = np.zeros(snapshot.vocab_size + 1, dtype=np.float32)
@@ -543,7 +546,7 @@ def _align_segment(
         count[view.deleted] = 0
         held[view.deleted] = 0
         sure[view.deleted] = 0
-    counts = _every(seg, ctx, present, held, view.deleted), int(np.count_nonzero(held))
+    counts = _counts(seg, ctx, present, held, view.deleted)
     need = ctx.min_words
     cand_mask = count >= need
     while need > 1 and int(np.count_nonzero(cand_mask)) < limit:
@@ -618,12 +621,53 @@ def _add_docs(
             np.bitwise_or(bits, row, out=bits)
 
 
-def _every(
+def _counts(
     seg: Segment,
     ctx: _Context,
     present: dict[int, npt.NDArray[np.bool_]],
     held: npt.NDArray[np.uint8],
     deleted: npt.NDArray[np.bool_],
+) -> tuple[int, int]:
+    """Docs holding every query word and docs holding some, a word typed joined and searched
+    as its syllables counting as one word, the query's pyvi words as words.
+
+    ``hanoi`` (``ha noi``) is held by an article holding «Hanoi» or its syllables, as the
+    pyvi word «Hà Nội» when the corpus has it: an article with «hà» alone holds none of
+    the query; the others as in ``_every_units``. ``held`` counts the words present.
+    """
+    if not ctx.plan.splits:
+        return _every(seg, ctx, held, deleted), int(np.count_nonzero(held))
+    words: list[npt.NDArray[np.bool_]] = []
+    grouped: set[int] = set()
+    spelled = {(start, length): gid for start, length, gid in ctx.plan.compounds}
+    readings = {(start, size): ids for start, size, ids, _ in ctx.plan.groups}
+    for start, size in ctx.plan.splits:
+        ids = readings.get((start, size), ())
+        span = range(start, min(start + size, ctx.n))
+        grouped.update(span)
+        unit = np.logical_and.reduce([present[j] for j in span])
+        gid = spelled.get((start, size))
+        if gid is not None and not ctx.words[start + size - 1].rule.prefix:
+            unit = np.zeros(seg.n_docs, dtype=bool)  # The word, or the whole typed token.
+            unit[seg.doc_list(gid)] = True
+            for whole in ids:
+                if whole < ctx.vocab_size:
+                    unit[seg.doc_list(whole)] = True
+        words.append(unit)
+    words += [present[j] for j in range(ctx.n) if j not in grouped]
+    live = ~deleted
+    every = np.logical_and.reduce(words) & live
+    for start, length, gid in ctx.units:
+        if not set(range(start, start + length)) & grouped:
+            mask = np.zeros(seg.n_docs, dtype=bool)
+            mask[seg.doc_list(gid)] = True
+            every &= mask
+    some = np.logical_or.reduce(words) & live
+    return int(np.count_nonzero(every)), int(np.count_nonzero(some))
+
+
+def _every(
+    seg: Segment, ctx: _Context, held: npt.NDArray[np.uint8], deleted: npt.NDArray[np.bool_]
 ) -> int:
     """Docs holding every query word, the query's pyvi words as words (see ``_every_units``)."""
     every = held >= ctx.n

@@ -140,6 +140,9 @@ class QueryPlan:
     compounds: tuple[tuple[int, int, int], ...] = field(default=())
     rewrites: tuple[tuple[str, str], ...] = field(default=())
     groups: tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...] = field(default=())
+    #: ``(first word index, word count)`` of the words cut from one typed word, every such
+    #: run (``thanhhoa``: ``thanh hoa``), whether or not the whole word is also a term.
+    splits: tuple[tuple[int, int], ...] = field(default=())
 
     @property
     def rules(self) -> tuple[MatchRule, ...]:
@@ -263,7 +266,22 @@ def plan_query(
         tuple(compounds),
         _rewrites(typed, parts),
         _groups(typed, parts, vocab),
+        _splits(parts),
     )
+
+
+def _splits(parts: list[Part]) -> tuple[tuple[int, int], ...]:
+    """The runs of two parts or more cut from one typed word (see :class:`QueryPlan`)."""
+    out = []
+    start = 0
+    while start < len(parts):
+        end = start + 1
+        while end < len(parts) and parts[end].typed == parts[start].typed:
+            end += 1
+        if end - start > 1:
+            out.append((start, end - start))
+        start = end
+    return tuple(out)
 
 
 def _groups(
