@@ -225,6 +225,8 @@ class _Matches:
         self.strong = strong
         self.held = held
         self.edit_tables = edit_tables
+        self._phrase_keys: tuple[int, list[I64]] | None = None
+        self._counted_at: tuple[Bools, list[tuple[I64, I64, I64] | None]] | None = None
 
     def _positions(self, groups: Sequence[tuple[int, int, Bools, Bools]]) -> None:
         """Each word's positions for proximity and the phrase (``wpos``, ``wlocal``).
@@ -287,6 +289,29 @@ class _Matches:
         out[self.owner[mask]] = True
         return out
 
+    def phrase_keys(self) -> tuple[int, list[I64]]:
+        """Per word, each column's alignment start as one sortable key (doc, start), and
+        the key's width per doc (see :func:`_phrase_words`); made once."""
+        if self._phrase_keys is None:
+            n = self.n
+            width = int(self.vlens.max()) + 2 * n + 2
+            first = self.owner * width + n
+            keys = [first + (self.wlocal[j] - j) for j in range(n)]
+            self._phrase_keys = (width, keys)
+        return self._phrase_keys
+
+    def counted_at(self, j: int) -> tuple[I64, I64, I64]:
+        """Word ``j``'s counted columns (after :meth:`resolve`), their positions for
+        proximity (``wpos``) and their docs; made once per ``counted``."""
+        cache = self._counted_at
+        if cache is None or cache[0] is not self.counted:
+            cache = self._counted_at = (self.counted, [None] * self.n)
+        done = cache[1][j]
+        if done is None:
+            cols = np.flatnonzero(self.counted[j])
+            done = cache[1][j] = (cols, self.wpos[j][cols], self.owner[cols])
+        return done
+
     def resolve(self, correctable: Sequence[bool]) -> None:
         """Decide what counts, with held-in-place corrections only for ``correctable`` words.
 
@@ -298,39 +323,47 @@ class _Matches:
         n, k, q, tokens, owner = self.n, self.k, self.q, self.tokens, self.owner
         held = self.held & np.asarray(correctable, dtype=bool)[:, None]
         self.held = held
+        c = q.shape[1]
+        # Every word at once: the (word, column) pairs it matches at all, sorted by word,
+        # each in the group ``word * k + doc``.
+        flat = np.flatnonzero(q > 0)
+        word = flat // max(c, 1)
+        col = flat - word * c
+        group = word * k + owner[col]
+        qv = q.ravel()[flat]
+        typed = self.typed.ravel()[flat]
+        good = typed | held.ravel()[flat]
+        has_good = np.zeros(n * k, dtype=bool)
+        has_good[group[good]] = True
+        ok = self.strong.ravel()[flat] & ~has_good[group]
+        best_ok = np.zeros(n * k, dtype=q.dtype)
+        np.maximum.at(best_ok, group[ok], qv[ok])
+        at_best = ok & (np.abs(qv - best_ok[group]) < _EPS)
         counted = np.zeros_like(self.strong)
-        matched = np.zeros((n, k), dtype=bool)
-        corrected = np.zeros((n, k), dtype=bool)  # Best match is a neighbour held in place.
-        edits = np.zeros((n, k), dtype=np.int64)
+        counted.ravel()[flat[good | at_best]] = True
+        matched = (has_good | (best_ok > 0)).reshape(n, k)
         exact = np.zeros((n, k), dtype=bool)
-        for j in range(n):
-            nz = np.flatnonzero(q[j] > 0)
-            own = owner[nz]
-            qv = q[j][nz]
-            typed = self.typed[j][nz]
-            good = typed | held[j][nz]
-            has_good = np.zeros(k, dtype=bool)
-            has_good[own[good]] = True
-            ok = self.strong[j][nz] & ~has_good[own]
-            best_ok = np.zeros(k, dtype=q.dtype)
-            np.maximum.at(best_ok, own[ok], qv[ok])
-            at_best = ok & (np.abs(qv - best_ok[own]) < _EPS)
-            counted[j][nz[good | at_best]] = True
-            matched[j] = has_good | (best_ok > 0)
-            exact[j][own[qv >= 1.0 - _EPS]] = True
-            same = self.as_typed[j]
+        exact.ravel()[group[qv >= 1.0 - _EPS]] = True
+        for j, same in enumerate(self.as_typed):
             if same is not None:  # The whole typed word, where it is what counts.
                 exact[j][owner[same & counted[j]]] = True
-            has_typed = np.zeros(k, dtype=bool)
-            has_typed[own[typed]] = True
-            corrected[j] = has_good & ~has_typed
-            if at_best.any():
-                fewest = np.full(k, 255, dtype=np.int64)
-                cost = self.edit_tables[j][tokens[nz[at_best]]].astype(np.int64)
-                np.minimum.at(fewest, own[at_best], cost)
-                # Typo neighbours cost 1-2 edits; a whole-word reading may cost 0 here
-                # (its edits count once, on its group's first word).
-                edits[j] = np.where(best_ok > 0, fewest, 0)
+        has_typed = np.zeros(n * k, dtype=bool)
+        has_typed[group[typed]] = True
+        corrected = (has_good & ~has_typed).reshape(n, k)  # Best: a neighbour held in place.
+        edits = np.zeros((n, k), dtype=np.int64)
+        if at_best.any():
+            fewest = np.full(n * k, 255, dtype=np.int64)
+            best_at = np.flatnonzero(at_best)
+            cost = np.empty(len(best_at), dtype=np.int64)
+            bounds = np.searchsorted(word[best_at], np.arange(n + 1))
+            for j in range(n):
+                lo, hi = int(bounds[j]), int(bounds[j + 1])
+                if lo < hi:
+                    cost[lo:hi] = self.edit_tables[j][tokens[col[best_at[lo:hi]]]]
+            np.minimum.at(fewest, group[best_at], cost)
+            # Typo neighbours cost 1-2 edits; a whole-word reading may cost 0 here
+            # (its edits count once, on its group's first word).
+            edits = np.where(best_ok > 0, fewest, 0).reshape(n, k)
         self.counted = counted
         self.matched = matched
         self.corrected = corrected
@@ -362,7 +395,7 @@ def _pack(
         (exactness, _W * _COMPOUNDS, False),
     ):
         top = radix - 1
-        clipped = np.clip(part, 0, top).astype(np.int64)
+        clipped = np.minimum(np.maximum(part, 0), top).astype(np.int64)  # np.clip: slow.
         rest = rest * radix + (top - clipped if lower_first else clipped)
     return words.astype(np.int64) * (1 << _LOW_BITS) + rest
 
@@ -375,10 +408,9 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
     every other word; at most twice the true tightest window, and exact in the
     usual cases.
     """
-    cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
     # Flat positions: sorted, docs never interleave.
-    where = [m.wpos[j][c] for j, c in enumerate(cols)]
-    owners = [m.owner[c] for c in cols]
+    where = [m.counted_at(j)[1] for j in range(m.n)]
+    owners = [m.counted_at(j)[2] for j in range(m.n)]
     big = np.int64(1 << 30)
     best = np.full(m.k, big, dtype=np.int64)
     present = [j for j in range(m.n) if len(where[j])]
@@ -417,25 +449,25 @@ def _phrase_words(m: _Matches, counted: Bools | None = None) -> I64:
     is one place holding the words at their offsets (rule 3's first part).
     ``counted`` (default: what counts) limits which matches may form it.
     """
-    width = int(m.vlens.max()) + 2 * m.n + 2
-    keys = []
-    for j in range(m.n):
-        cols = (m.counted if counted is None else counted)[j]
-        keys.append(m.owner[cols] * width + (m.wlocal[j][cols] - j + m.n))
-    every = np.concatenate(keys)
+    width, keys = m.phrase_keys()
+    chosen = m.counted if counted is None else counted
+    every = np.concatenate([keys[j][chosen[j]] for j in range(m.n)])
     best = np.zeros(m.k, dtype=np.int64)
     if len(every):
-        starts, counts = np.unique(every, return_counts=True)
-        np.maximum.at(best, starts // width, counts)
+        # One sorted run per word (columns are in flat order): a stable sort merges them.
+        every.sort(kind="stable")
+        edges = np.flatnonzero(every[1:] != every[:-1]) + 1
+        firsts = np.concatenate(([0], edges))
+        counts = np.diff(np.concatenate((firsts, [len(every)])))
+        np.maximum.at(best, every[firsts] // width, counts)
     return best
 
 
 def _pair_costs(m: _Matches) -> I64:
     """Per doc, the proximity cost summed over consecutive query words (rule 3)."""
     total = np.zeros(m.k, dtype=np.int64)
-    cols = [np.flatnonzero(m.counted[j]) for j in range(m.n)]
-    where = [m.wpos[j][c] for j, c in enumerate(cols)]
-    owners = [m.owner[c] for c in cols]
+    where = [m.counted_at(j)[1] for j in range(m.n)]
+    owners = [m.counted_at(j)[2] for j in range(m.n)]
     for j in range(m.n - 1):
         a, b = where[j], where[j + 1]
         oa, ob = owners[j], owners[j + 1]
