@@ -203,23 +203,20 @@ class _Matches:
         if n > 1 and c:
             # The column at flat position pos + d (when some word matches there): a
             # lookup over the flat positions, padded so that pos + d never wraps.
+            # No column there: column ``c``, where no word is sure (one False past the end).
             pad = line - 1
-            col_of = np.full(len(raw) + 2 * pad, -1, dtype=np.int32)
+            col_of = np.full(len(raw) + 2 * pad, c, dtype=np.int32)
             col_of[pos + pad] = np.arange(c, dtype=np.int32)
-            shifted: dict[int, tuple[npt.NDArray[np.int32], Bools]] = {}
-            for d in range(1 - line, line):
-                if d:
-                    col = col_of[pos + (pad + d)]
-                    there = col >= 0
-                    shifted[d] = np.where(there, col, 0), there
+            shifted = {d: col_of[pos + (pad + d)] for d in range(1 - line, line) if d}
+            sure_at = np.zeros((n, c + 1), dtype=bool)
+            sure_at[:, :c] = sure
             for a in range(n - line + 1):  # Words a .. a + line - 1, in order and adjacent.
                 for j in range(a, a + line):
-                    ok = np.ones(c, dtype=bool)
-                    for k in range(a, a + line):
-                        if k == j:
-                            continue
-                        col, there = shifted[k - j]  # Word k sits k - j tokens after word j.
-                        ok &= there & sure[k][col]
+                    others = [k for k in range(a, a + line) if k != j]
+                    # Word k sits k - j tokens after word j.
+                    ok = sure_at[others[0]][shifted[others[0] - j]]
+                    for k in others[1:]:
+                        ok &= sure_at[k][shifted[k - j]]
                     held[j] |= ok
         held &= q > 0
         self.strong = strong
