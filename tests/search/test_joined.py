@@ -117,6 +117,30 @@ def test_a_split_word_counts_as_one_word(joined: IndexBuilder) -> None:
     assert results.some == results.every  # Typed joined, one: held or not.
 
 
+def test_a_pair_typed_apart_also_reads_the_term_it_spells_joined(
+    tmp_path: Path, build: Build
+) -> None:
+    """``viet nam airlines``: «Vietnam Airlines» holds the three words in one phrase (the
+    joined term is a whole-word reading of the pair), above «Việt Nam» with «airlines»
+    far from it; and it holds every word."""
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    write_article(folder, "brand.txt", "Hàng không", "Hãng Vietnam Airlines mở đường bay mới.")
+    write_article(folder, "made.txt", "Hàng hóa", "Áo Made in Vietnam bán chạy.")
+    far = " ".join(["Người dân địa phương cho biết thời tiết khá thuận lợi."] * 4)
+    write_article(folder, "far.txt", "Du lịch", f"Khách tới Việt Nam. {far} Hãng airlines lớn.")
+    for i in range(4):
+        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "viet nam airlines ")
+    assert results.plan is not None and results.plan.rewrites == ()  # Still searched apart.
+    assert _names(results)[:2] == ["brand.txt", "far.txt"]
+    first = results.hits[0].rank
+    assert first is not None
+    assert (first.words, first.typos, first.phrase, first.corrections) == (3, 0, 3, 0)
+    assert results.every == 2
+
+
 def test_highlights_cover_both_syllables(joined: IndexBuilder, tmp_path: Path) -> None:
     results = search(joined.snapshot(), "thanhhoa")
     hit = results.hits[0]

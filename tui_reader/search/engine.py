@@ -640,28 +640,20 @@ def _counts(
     words: list[npt.NDArray[np.bool_]] = []
     grouped: set[int] = set()
     spelled = {(start, length): gid for start, length, gid in ctx.plan.compounds}
-    readings = {(start, size): ids for start, size, ids, _ in ctx.plan.groups}
     for start, size in ctx.plan.splits:
-        ids = readings.get((start, size), ())
         span = range(start, min(start + size, ctx.n))
         grouped.update(span)
         unit = np.logical_and.reduce([present[j] for j in span])
         gid = spelled.get((start, size))
         if gid is not None and not ctx.words[start + size - 1].rule.prefix:
-            unit = np.zeros(seg.n_docs, dtype=bool)  # The word, or the whole typed token.
-            unit[seg.doc_list(gid)] = True
-            for whole in ids:
-                if whole < ctx.vocab_size:
-                    unit[seg.doc_list(whole)] = True
+            unit = _unit_docs(seg, ctx, start, size, gid)  # The word, or the whole token.
         words.append(unit)
     words += [present[j] for j in range(ctx.n) if j not in grouped]
     live = ~deleted
     every = np.logical_and.reduce(words) & live
     for start, length, gid in ctx.units:
         if not set(range(start, start + length)) & grouped:
-            mask = np.zeros(seg.n_docs, dtype=bool)
-            mask[seg.doc_list(gid)] = True
-            every &= mask
+            every &= _unit_docs(seg, ctx, start, length, gid)
     some = np.logical_or.reduce(words) & live
     return int(np.count_nonzero(every)), int(np.count_nonzero(some))
 
@@ -673,12 +665,25 @@ def _every(
     every = held >= ctx.n
     if not ctx.units or not every.any():
         return int(np.count_nonzero(every))
-    for _, _, gid in ctx.units:
-        mask = np.zeros(seg.n_docs, dtype=bool)
-        mask[seg.doc_list(gid)] = True
-        every &= mask
+    for start, length, gid in ctx.units:
+        every &= _unit_docs(seg, ctx, start, length, gid)
     every &= ~deleted
     return int(np.count_nonzero(every))
+
+
+def _unit_docs(
+    seg: Segment, ctx: _Context, start: int, length: int, gid: int
+) -> npt.NDArray[np.bool_]:
+    """Docs holding the pyvi word ``gid`` the query words ``start`` .. spell, or the term
+    they spell joined when that is a reading of them (``viet nam``: «Việt Nam», «Vietnam»)."""
+    mask = np.zeros(seg.n_docs, dtype=bool)
+    mask[seg.doc_list(gid)] = True
+    for first, size, ids, _ in ctx.plan.groups:
+        if (first, size) == (start, length):
+            for whole in ids:
+                if whole < ctx.vocab_size:
+                    mask[seg.doc_list(whole)] = True
+    return mask
 
 
 @dataclass(slots=True)

@@ -450,10 +450,11 @@ def _split_word(
     return split
 
 
-def _join_pair(
+def _joined_term(
     first: str, second: str, vocab: Vocabulary, size: int, counter: PhraseCounter
 ) -> int | None:
-    """The term ``first + second`` when it is clearly what the two words mean."""
+    """The term ``first + second``, when the two words may be one typed apart: both words
+    of letters (vowels too), the two no syllable, the term seen ``MIN_JOINED`` times."""
     if not (first.isalpha() and second.isalpha()) or min(len(first), len(second)) < 2:
         return None
     if not all(any(c in "aeiouy" for c in w) for w in (first, second)):
@@ -461,11 +462,19 @@ def _join_pair(
     if is_syllable(first + second):
         return None  # Two syllables typed are not one (``li a`` is not "lìa"): joins are foreign.
     joined = _syllable(vocab, first + second, size)
+    if joined is None or counter.terms([joined])[0] < MIN_JOINED:
+        return None
+    return joined
+
+
+def _join_pair(
+    first: str, second: str, vocab: Vocabulary, size: int, counter: PhraseCounter
+) -> int | None:
+    """The term ``first + second`` when it is clearly what the two words mean."""
+    joined = _joined_term(first, second, vocab, size, counter)
     if joined is None:
         return None
     together = counter.terms([joined])[0]
-    if together < MIN_JOINED:
-        return None
     a, b = _syllable(vocab, first, size), _syllable(vocab, second, size)
     apart = counter.phrase((a, b)) if a is not None and b is not None else 0.0
     return joined if together > RATIO * apart else None
@@ -491,6 +500,16 @@ def rewrite(
             joined = _join_pair(word, words[i + 1], vocab, size, counter)
             if joined is not None:
                 out.append(Part(word + words[i + 1], typing and i + 1 == last, i, span=2))
+                i += 2
+                continue
+            joined = _joined_term(word, words[i + 1], vocab, size, counter)
+            if joined is not None:
+                # Searched apart, and the term they spell joined («Vietnam» for ``viet
+                # nam``) is a reading of both, the whole of what was typed, as for a word
+                # typed joined and split (the rules read one such token as both words).
+                pair = ((joined, JOINED_QUALITY),)
+                out.append(Part(word, False, i, pair, span=2, whole=(joined,)))
+                out.append(Part(words[i + 1], typing and i + 1 == last, i, pair, whole=(joined,)))
                 i += 2
                 continue
         split = _split_word(word, prefix, vocab, lexicon, size, counter)

@@ -278,7 +278,7 @@ def _splits(parts: list[Part]) -> tuple[tuple[int, int], ...]:
         end = start + 1
         while end < len(parts) and parts[end].typed == parts[start].typed:
             end += 1
-        if end - start > 1:
+        if end - start > 1 and parts[start].span == 1:  # Not two words typed apart.
             out.append((start, end - start))
         start = end
     return tuple(out)
@@ -297,7 +297,7 @@ def _groups(
         while end < len(parts) and parts[end].typed == first.typed and first.whole:
             end += 1
         if end - start > 1 and first.whole:
-            word = typed[first.typed]
+            word = "".join(typed[first.typed : first.typed + first.span])
             edits = tuple(min(OSA.distance(word, vocab.term(g)), 2) for g in first.whole)
             out.append((start, end - start, first.whole, edits))
         start = end
