@@ -396,10 +396,14 @@ class _Context:
         self.edits = []
         for word in plan.words:
             edits = np.zeros(snapshot.vocab_size + 1, dtype=np.uint8)
-            fuzzy = word.ids[(word.quality < PREFIX - 1e-4) & (word.ids < snapshot.vocab_size)]
-            for gid in fuzzy.tolist():
-                term = snapshot.vocab.term(gid)
-                edits[gid] = max(1, min(OSA.distance(word.text, term), 2))
+            if word.edits is not None:  # Worked out with the plan (kept by its cache).
+                inside = word.ids < snapshot.vocab_size
+                edits[word.ids[inside]] = word.edits[inside]
+            else:
+                fuzzy = word.ids[(word.quality < PREFIX - 1e-4) & (word.ids < snapshot.vocab_size)]
+                for gid in fuzzy.tolist():
+                    term = snapshot.vocab.term(gid)
+                    edits[gid] = max(1, min(OSA.distance(word.text, term), 2))
             self.edits.append(edits)
         # A reading of a whole typed word (``nauy`` for ``na uy``) costs its edits from
         # what was typed once, on the group's first word (0 for the word as typed).

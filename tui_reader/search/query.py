@@ -109,6 +109,9 @@ class QueryWord:
     rest_quality: float
     exact_id: int | None
     cost: int  # Postings behind ``anchor_ids``: how expensive this word is as a seed.
+    #: Aligned with ``ids``: the edits (OSA, 1 or 2) of each typo neighbour and reading
+    #: (quality below ``PREFIX``) from the word, 0 for the others; None: not worked out.
+    edits: npt.NDArray[np.uint8] | None = None
 
     @property
     def text(self) -> str:
@@ -348,8 +351,10 @@ def _expand(
                     if rank < MAX_PREFIX_ANCHORS:
                         anchors.add(gid)
     edits, quality = fuzzy_budget(word, known=exact is not None)
+    distance: dict[int, int] = {}
     if edits:
         found = [(g, d) for g, d in lexicon.neighbours(word, edits) if g < size and g not in alts]
+        distance = dict(found)
         if found:
             ids = np.array([g for g, _ in found], dtype=np.int64)
             counts = freq.of(ids)
@@ -374,4 +379,12 @@ def _expand(
     anchor_ids = tuple(sorted(anchors))
     cost = int(freq.of(np.array(anchor_ids, dtype=np.int64)).sum()) if anchor_ids else 0
     rule = MatchRule(word, prefix, edits, quality)
-    return QueryWord(rule, ids, qualities, anchor_ids, rest, exact, cost)
+    typos = np.zeros(len(ids), dtype=np.uint8)
+    for i in np.flatnonzero(qualities < PREFIX - 1e-4).tolist():
+        gid = int(ids[i])
+        measured = distance.get(gid)
+        if measured is None:  # A rewrite's reading: measured here.
+            measured = OSA.distance(word, vocab.term(gid))
+        typos[i] = max(1, min(measured, 2))
+    typos.setflags(write=False)
+    return QueryWord(rule, ids, qualities, anchor_ids, rest, exact, cost, typos)
