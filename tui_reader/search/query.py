@@ -358,7 +358,9 @@ def _expand(
         if found:
             ids = np.array([g for g, _ in found], dtype=np.int64)
             counts = freq.of(ids)
-            ranked = sorted(range(len(found)), key=lambda k: (found[k][1], -int(counts[k])))
+            dists = np.array([d for _, d in found], dtype=np.int64)
+            # Nearest first, then most frequent, then as found (a stable sort).
+            ranked = np.lexsort((-counts, dists)).tolist()
             if len(word) == 1:
                 # The other letters (``q`` for «u») do not take the room of the two-letter
                 # words holding this one (``u`` for «eu»): the cap is for the latter.
@@ -380,11 +382,11 @@ def _expand(
     cost = int(freq.of(np.array(anchor_ids, dtype=np.int64)).sum()) if anchor_ids else 0
     rule = MatchRule(word, prefix, edits, quality)
     typos = np.zeros(len(ids), dtype=np.uint8)
-    for i in np.flatnonzero(qualities < PREFIX - 1e-4).tolist():
-        gid = int(ids[i])
-        measured = distance.get(gid)
-        if measured is None:  # A rewrite's reading: measured here.
-            measured = OSA.distance(word, vocab.term(gid))
-        typos[i] = max(1, min(measured, 2))
+    fuzzy = np.flatnonzero(qualities < PREFIX - 1e-4)
+    if len(fuzzy):
+        measured = np.array([distance.get(g, -1) for g in ids[fuzzy].tolist()], dtype=np.int64)
+        for i in np.flatnonzero(measured < 0).tolist():  # A rewrite's reading: measured here.
+            measured[i] = OSA.distance(word, vocab.term(int(ids[fuzzy[i]])))
+        typos[fuzzy] = np.minimum(np.maximum(measured, 1), 2)
     typos.setflags(write=False)
     return QueryWord(rule, ids, qualities, anchor_ids, rest, exact, cost, typos)
