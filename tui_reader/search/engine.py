@@ -538,14 +538,15 @@ def _align_segment(
         typed = mask | np.unpackbits(bits, count=n_docs).view(bool)
         present[j] = typed
         held += typed
+        so_far = typed  # The docs of the terms added so far (each step only adds docs).
         if ctx.sure_ids[j]:
             _add_docs(seg, ctx.sure_ids[j], mask, bits)
-            sure += mask | np.unpackbits(bits, count=n_docs).view(bool)
-        else:
-            sure += typed
+            so_far = mask | np.unpackbits(bits, count=n_docs).view(bool)
+        sure += so_far
         if ctx.weak_ids[j]:
             _add_docs(seg, ctx.weak_ids[j], mask, bits)
-        count += mask | np.unpackbits(bits, count=n_docs).view(bool)
+            so_far = mask | np.unpackbits(bits, count=n_docs).view(bool)
+        count += so_far
     if view.deleted.any():
         count[view.deleted] = 0
         held[view.deleted] = 0
