@@ -764,7 +764,7 @@ def _align(
     plain = rows is None
     if rows is None:
         rows = _OFFSETS[: n + 1]
-    window = seg.fwd[origin[None, :] + rows[:, None]]
+    window = seg.fwd.take(origin[None, :] + rows[:, None])
     ids = window[:n] & np.uint32(ID_MASK)
     m = np.empty((n, len(docs)), dtype=np.float32)
     for j in range(n):
@@ -781,10 +781,9 @@ def _align(
             _keep_single(seg, ctx, docs, start + anchor, m[anchor], state)
         return
     if n_multi < len(docs):
-        single = ~multi
-        if plain:
-            pos = start[single] + anchor
-            _keep_single(seg, ctx, docs[single], pos, m[anchor][single], state)
+        if plain:  # The single ones, in place: a multi one scores 0 there (max: no change).
+            alone = np.where(multi, np.float32(0), m[anchor])
+            _keep_single(seg, ctx, docs, start + anchor, alone, state)
         docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
         score = total[multi]
     else:
