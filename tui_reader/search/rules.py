@@ -411,6 +411,13 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
     big = np.int64(1 << 30)
     best = np.full(m.k, big, dtype=np.int64)
     present = [j for j in range(m.n) if len(where[j])]
+    # Each word's positions between two sentinels of no doc (owner -1): the occurrence
+    # before and after any position are then always there to read.
+    no = np.array([-1], dtype=np.int64)
+    padded = {
+        j: (np.concatenate((no, where[j], no)), np.concatenate((no, owners[j], no)))
+        for j in present
+    }
     for rank, a in enumerate(sorted(present, key=lambda j: len(where[j]))):
         p, own = where[a], owners[a]
         if rank >= 2:  # Only for docs holding neither of the two rarest words.
@@ -422,19 +429,18 @@ def _window_gaps(m: _Matches, words: I64) -> I64:
         for j in present:
             if j == a:
                 continue
-            q, qown = where[j], owners[j]
-            idx = np.searchsorted(q, p)
-            ia = np.minimum(idx, len(q) - 1)
-            ib = np.maximum(idx - 1, 0)
+            q, qown = padded[j]
+            ib = np.searchsorted(where[j], p)  # In ``q``: the one before; ib + 1 the one after.
+            ia = ib + 1
             after, before = q[ia], q[ib]
-            ok_after = (idx < len(q)) & (qown[ia] == own)
-            ok_before = (idx > 0) & (qown[ib] == own)
+            ok_after = qown[ia] == own
+            ok_before = qown[ib] == own
             d_after = np.where(ok_after, after - p, big)
             d_before = np.where(ok_before, p - before, big)
             chosen = np.where(d_after <= d_before, after, before)
-            valid = ok_after | ok_before
-            lo = np.where(valid, np.minimum(lo, chosen), lo)
-            hi = np.where(valid, np.maximum(hi, chosen), hi)
+            chosen = np.where(ok_after | ok_before, chosen, p)  # Neither: changes nothing.
+            np.minimum(lo, chosen, out=lo)
+            np.maximum(hi, chosen, out=hi)
         np.minimum.at(best, own, hi - lo + 1)
     return np.where(best < big, np.maximum(best - words, 0), 127)
 
@@ -465,27 +471,23 @@ def _pair_costs(m: _Matches) -> I64:
     total = np.zeros(m.k, dtype=np.int64)
     where = [m.counted_at(j)[1] for j in range(m.n)]
     owners = [m.counted_at(j)[2] for j in range(m.n)]
+    no = np.array([-1], dtype=np.int64)
     for j in range(m.n - 1):
         a, b = where[j], where[j + 1]
         oa, ob = owners[j], owners[j + 1]
         cost = np.full(m.k, MAX_PAIR, dtype=np.int64)
         if len(a) and len(b):
-            after = np.searchsorted(b, a, side="right")
-            ok = after < len(b)
-            if ok.any():
-                pa, pb = a[ok], b[after[ok]]
-                own = oa[ok]
-                same = own == ob[after[ok]]
-                d = np.minimum(pb - pa, MAX_PAIR)
-                np.minimum.at(cost, own[same], d[same])
-            before = np.searchsorted(b, a, side="left") - 1
-            ok = before >= 0
-            if ok.any():
-                pa, pb = a[ok], b[before[ok]]
-                own = oa[ok]
-                same = (own == ob[before[ok]]) & (pb < pa)
-                d = np.minimum(pa - pb + 1, MAX_PAIR)
-                np.minimum.at(cost, own[same], d[same])
+            # ``b`` between two sentinels of no doc (owner -1): index i of ``b`` is i + 1.
+            bp = np.concatenate((no, b, no))
+            obp = np.concatenate((no, ob, no))
+            at = np.searchsorted(b, a, side="right") + 1  # The first of ``b`` after.
+            pb = bp[at]
+            same = obp[at] == oa
+            np.minimum.at(cost, oa[same], np.minimum(pb - a, MAX_PAIR)[same])
+            at = np.searchsorted(b, a, side="left")  # The last of ``b`` before (or at).
+            pb = bp[at]
+            same = (obp[at] == oa) & (pb < a)
+            np.minimum.at(cost, oa[same], np.minimum(a - pb + 1, MAX_PAIR)[same])
         total += cost
     return total
 
