@@ -91,3 +91,25 @@ def test_a_whole_typed_word_held_as_one_token_aligns_as_its_syllables(
     results = search(builder.snapshot(), "vietnam dung gio ", limit=10)
     assert results.plan is not None and ("vietnam", "viet nam") in results.plan.rewrites
     assert Path(results.hits[0].path).name == "brand.txt"
+
+
+def test_a_word_the_corpus_holds_once_does_not_use_up_the_anchors(
+    tmp_path: Path, build: Build
+) -> None:
+    """``phung von kin ieng`` for «phương vốn kín tiếng»: ``ieng`` is a term (once, in
+    another article) and ``phung`` one too, the two rarest words; as the only anchors they
+    reach none of the article meant, which then ties with every article holding three of
+    the words scattered. ``ieng`` costs nothing: the next rarest word anchors as well."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    for i in range(RERANK_MIN + 40):
+        write_article(
+            folder,
+            f"far{i:03d}.txt",
+            f"Bản tin số {i}",
+            f"Ông Phùng nói. {FILLER} Đồng vốn, vốn liếng. {FILLER} Kín kẽ, kín đáo.",
+        )
+    write_article(folder, "odd.txt", "Chữ lạ", f"Mã ieng lạ. {FILLER}")
+    write_article(folder, "meant.txt", "Người phán xử", f"{FILLER} Anh phương vốn kín tiếng.")
+    builder, _ = build(folder)
+    assert _names(builder.snapshot(), "phung von kin ieng ")[0] == "meant.txt"
