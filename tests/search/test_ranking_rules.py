@@ -342,3 +342,20 @@ def test_packed_rules_order_as_the_buckets_do() -> None:
     for i, j in pairs:
         assert (value[i] > value[j]) == (keys[i] > keys[j])
         assert (value[i] == value[j]) == (keys[i] == keys[j])
+
+
+def test_a_hit_shows_its_score_as_the_words_held_and_a_fraction(
+    tmp_path: Path, build: Build
+) -> None:
+    """``score`` is for people (the CLI prints it): the query words held, plus a fraction
+    for the later rules; the order comes from the exact key (``order``)."""
+    folder = _corpus(
+        tmp_path,
+        ("all.txt", "Sức khỏe", "Lợi ích của việc đi bộ " + FILLER),
+        ("some.txt", "Thể thao", "Đi bộ đường dài. " + FILLER),
+    )
+    builder, _ = build(folder)
+    hits = search(builder.snapshot(), "loi ich di bo").hits
+    assert [h.rank.words for h in hits if h.rank] == [4, 3]  # «thuận lợi» in the filler.
+    assert [int(h.score) for h in hits] == [4, 3]
+    assert hits[0].order > hits[1].order

@@ -64,6 +64,7 @@ from tui_reader.search.rules import (
     RankKey,
     _Matches,
     correctable,
+    display_score,
     hit_matcher,
     prepare,
     rank_docs,
@@ -161,7 +162,9 @@ class SearchHit:
     and is the passage Enter opens; the snippet is cut from that same passage.
 
     ``snippet`` and ``snippet_spans`` (``(start, end)`` offsets into ``snippet``
-    to highlight) are computed on first use: see :func:`snippet_of`.
+    to highlight) are computed on first use: see :func:`snippet_of`. ``score`` is the
+    ranking rules' key for display (query words held, plus a fraction for the later
+    rules); the results are ordered by ``order``, the same key exact.
     """
 
     path: str
@@ -172,6 +175,7 @@ class SearchHit:
     source: _Source | None = field(default=None, repr=False, compare=False)
     snippets: _Snippets | None = field(default=None, repr=False, compare=False)
     rank: RankKey | None = field(default=None, repr=False, compare=False)
+    order: int = field(default=0, repr=False, compare=False)
 
     @property
     def matcher(self) -> TokenMatcher | None:
@@ -330,15 +334,16 @@ def search(
                     seg.doc_path(doc),
                     seg.doc_key(doc),
                     seg.doc_title(doc),
-                    int(ranked.value[i]),
+                    display_score(int(ranked.value[i])),
                     ranked.passage[i],
                     _Source(seg, doc, None, m, i),
                     snippets,
                     ranked.keys[i],
+                    int(ranked.value[i]),
                 )
             )
     # Ties go by key, then path: never by which segment an article landed in.
-    hits.sort(key=lambda h: (-h.score, -(h.rank.bm25 if h.rank else 0.0), h.key, h.path))
+    hits.sort(key=lambda h: (-h.order, -(h.rank.bm25 if h.rank else 0.0), h.key, h.path))
     return _results(snapshot, query, hits[:limit], (every, some), started, plan, matcher)
 
 

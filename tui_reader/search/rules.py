@@ -67,6 +67,7 @@ __all__ = [
     "RankKey",
     "Ranked",
     "correctable",
+    "display_score",
     "hit_matcher",
     "prepare",
     "rank_docs",
@@ -395,6 +396,12 @@ def _pack(
         clipped = np.minimum(np.maximum(part, 0), top).astype(np.int64)  # np.clip: slow.
         rest = rest * radix + (top - clipped if lower_first else clipped)
     return words.astype(np.int64) * (1 << _LOW_BITS) + rest
+
+
+def display_score(value: int) -> float:
+    """A packed key (``_pack``) as a number to show: the query words held, plus a fraction
+    in [0, 1) that grows with the later rules (rounded: order by the key itself)."""
+    return value / float(1 << _LOW_BITS)
 
 
 def _window_gaps(m: _Matches, words: I64) -> I64:
