@@ -728,9 +728,10 @@ def _align_in_parts(
     parts = [np.flatnonzero(in_title)]
     body = np.flatnonzero(~in_title)
     parts += [body[i : i + SCAN_CHUNK] for i in range(0, len(body), SCAN_CHUNK)]
-    for part in parts:
+    for i, part in enumerate(parts):
         if len(part):
-            _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state)
+            # The anchor sits in the title in the first part, in the body in the others.
+            _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state, titled=i == 0)
             for rows in ctx.readings[1:]:  # The whole typed word as one token.
                 _align(seg, ctx, anchor, docs[part], pos[part] - rows[anchor], state, rows)
             if ctx.perfect_found + int(np.count_nonzero(state.perfect)) >= limit:
@@ -759,6 +760,7 @@ def _align(
     start: I64,
     state: _DocState,
     rows: I64 | None = None,
+    titled: bool | None = None,
 ) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
 
@@ -790,14 +792,15 @@ def _align(
     n_multi = int(np.count_nonzero(multi))
     if n_multi == 0:
         if plain:  # The anchor alone reads the same in every reading.
-            _keep_single(seg, ctx, docs, start + anchor, m[anchor], state)
+            _keep_single(seg, ctx, docs, start + anchor, m[anchor], state, titled)
         return
     if n_multi < len(docs):
         if plain:  # The single ones, in place: a multi one scores 0 there (max: no change).
             alone = np.where(multi, np.float32(0), m[anchor])
-            _keep_single(seg, ctx, docs, start + anchor, alone, state)
-        docs, start, window, m = docs[multi], start[multi], window[:, multi], m[:, multi]
-        score = total[multi]
+            _keep_single(seg, ctx, docs, start + anchor, alone, state, titled)
+        which = np.flatnonzero(multi)
+        docs, start, window, m = docs[which], start[which], window[:, which], m[:, which]
+        score = total[which]
     else:
         score = total
     matched = m > 0
@@ -840,14 +843,26 @@ def _align(
 
 
 def _keep_single(
-    seg: Segment, ctx: _Context, docs: I64, pos: I64, score: F32, state: _DocState
+    seg: Segment,
+    ctx: _Context,
+    docs: I64,
+    pos: I64,
+    score: F32,
+    state: _DocState,
+    titled: bool | None = None,
 ) -> None:
-    """Alignments where only the anchor word matched (at ``pos``)."""
+    """Alignments where only the anchor word matched (at ``pos``); ``titled``: whether
+    ``pos`` is in the title for them all (True), for none (False), or to be told (None)."""
     strong = docs[score >= STRONG_MATCH]
     state.strength[strong] = np.maximum(state.strength[strong], 1)
     if ctx.n == 1:
         state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
-    _keep(state, docs, score, pos < seg.tlen[docs])
+    if titled is None:
+        _keep(state, docs, score, pos < seg.tlen[docs])
+        return
+    np.maximum.at(state.best, docs, score)
+    if titled:
+        np.maximum.at(state.title, docs, score)
 
 
 def _keep(state: _DocState, docs: I64, score: F32, in_title: npt.NDArray[np.bool_]) -> None:
