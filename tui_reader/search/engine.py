@@ -614,15 +614,13 @@ def _align_segment(
     # ``o dau khi`` is «ở đâu khi», not «dầu khí» somewhere), then words held as typed.
     words_est = np.minimum(np.maximum(sure[cand], found[cand]), count[cand])
     align = W_ALIGN * best[cand] + W_TITLE * title[cand] / ctx.a_max
-    words = np.zeros(n_docs, dtype=np.float64)
-    for _, _, gid in ctx.plan.compounds:
-        words[seg.doc_list(gid)] += 1
-    pre = (
-        words_est.astype(np.float64) * 1e9
-        + np.round(align * 10) * 1e4
-        + np.minimum(words[cand], 99) * 100
-        + held[cand]
-    )
+    pre = words_est.astype(np.float64) * 1e9 + np.round(align * 10) * 1e4
+    if ctx.plan.compounds:  # (Without, the term is 0.0: adding it changes nothing.)
+        words = np.zeros(n_docs, dtype=np.float64)
+        for _, _, gid in ctx.plan.compounds:
+            words[seg.doc_list(gid)] += 1
+        pre += np.minimum(words[cand], 99) * 100
+    pre += held[cand]
     return counts, _Shortlist(view, cand, pre)
 
 
@@ -792,12 +790,12 @@ def _align(
     n_multi = int(np.count_nonzero(multi))
     if n_multi == 0:
         if plain:  # The anchor alone reads the same in every reading.
-            _keep_single(seg, ctx, docs, start + anchor, m[anchor], state, titled)
+            _keep_single(seg, ctx, docs, start, anchor, m[anchor], state, titled)
         return
     if n_multi < len(docs):
         if plain:  # The single ones, in place: a multi one scores 0 there (max: no change).
             alone = np.where(multi, np.float32(0), m[anchor])
-            _keep_single(seg, ctx, docs, start + anchor, alone, state, titled)
+            _keep_single(seg, ctx, docs, start, anchor, alone, state, titled)
         which = np.flatnonzero(multi)
         docs, start, window, m = docs[which], start[which], window[:, which], m[:, which]
         score = total[which]
@@ -846,19 +844,20 @@ def _keep_single(
     seg: Segment,
     ctx: _Context,
     docs: I64,
-    pos: I64,
+    start: I64,
+    anchor: int,
     score: F32,
     state: _DocState,
     titled: bool | None = None,
 ) -> None:
-    """Alignments where only the anchor word matched (at ``pos``); ``titled``: whether
-    ``pos`` is in the title for them all (True), for none (False), or to be told (None)."""
+    """Alignments where only the anchor word matched (at ``start + anchor``); ``titled``:
+    whether that is in the title for them all (True), for none (False), or to be told."""
     strong = docs[score >= STRONG_MATCH]
     state.strength[strong] = np.maximum(state.strength[strong], 1)
     if ctx.n == 1:
         state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
     if titled is None:
-        _keep(state, docs, score, pos < seg.tlen[docs])
+        _keep(state, docs, score, start + anchor < seg.tlen[docs])
         return
     np.maximum.at(state.best, docs, score)
     if titled:
