@@ -852,8 +852,9 @@ def _keep_single(
 ) -> None:
     """Alignments where only the anchor word matched (at ``start + anchor``); ``titled``:
     whether that is in the title for them all (True), for none (False), or to be told."""
-    strong = docs[score >= STRONG_MATCH]
-    state.strength[strong] = np.maximum(state.strength[strong], 1)
+    if ctx.min_words <= 1:  # Strength is only read against min_words: 1 tells only then.
+        strong = docs[score >= STRONG_MATCH]
+        state.strength[strong] = np.maximum(state.strength[strong], 1)
     if ctx.n == 1:
         state.perfect[docs[score >= ctx.perfect_sum - 1e-3]] = True
     if titled is None:
