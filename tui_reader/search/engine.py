@@ -726,12 +726,27 @@ def _align_in_parts(
     parts = [np.flatnonzero(in_title)]
     body = np.flatnonzero(~in_title)
     parts += [body[i : i + SCAN_CHUNK] for i in range(0, len(body), SCAN_CHUNK)]
+    readings = ctx.readings[1:]  # The whole typed word as one token.
+    offsets: list[I64] = []
+    lo, span = 0, _OFFSETS[:0]
+    if readings:
+        # Every reading's window around the anchor, read from the index in one gather.
+        offsets = [r - r[anchor] for r in ctx.readings]
+        lo = min(int(o.min()) for o in offsets)
+        span = np.arange(lo, max(int(o.max()) for o in offsets) + 1, dtype=np.int64)
     for i, part in enumerate(parts):
         if len(part):
+            p_docs, p_pos = docs[part], pos[part]
+            around = None
+            if readings:
+                around = seg.fwd.take((seg.dstart[p_docs] + p_pos)[None, :] + span[:, None])
             # The anchor sits in the title in the first part, in the body in the others.
-            _align(seg, ctx, anchor, docs[part], pos[part] - anchor, state, titled=i == 0)
-            for rows in ctx.readings[1:]:  # The whole typed word as one token.
-                _align(seg, ctx, anchor, docs[part], pos[part] - rows[anchor], state, rows)
+            window = None if around is None else around[offsets[0] - lo]
+            _align(seg, ctx, anchor, p_docs, p_pos - anchor, state, None, i == 0, window)
+            for rows, at in zip(readings, offsets[1:], strict=True):
+                assert around is not None
+                window = around[at - lo]
+                _align(seg, ctx, anchor, p_docs, p_pos - rows[anchor], state, rows, None, window)
             if ctx.perfect_found + int(np.count_nonzero(state.perfect)) >= limit:
                 return True
     return False
@@ -759,11 +774,13 @@ def _align(
     state: _DocState,
     rows: I64 | None = None,
     titled: bool | None = None,
+    window: npt.NDArray[np.uint32] | None = None,
 ) -> None:
     """Score every alignment ``(doc, start)`` and keep each doc's best (in place).
 
     ``rows``: the offset of each query word from ``start`` (one of ``ctx.readings``,
-    see :func:`_readings`; default: word ``j`` at ``j``).
+    see :func:`_readings`; default: word ``j`` at ``j``). ``window``: the tokens at
+    those offsets when the caller read them already (one row per offset).
 
     Articles are padded with sentinel tokens in the forward index, so reading
     the window of an alignment that sticks out of its article needs no check.
@@ -771,12 +788,13 @@ def _align(
     path, and only those matching two or more words get the full treatment.
     """
     n = ctx.n
-    origin = seg.dstart[docs] + start
     # The whole window of every alignment in one gather (its token ids and join bits).
     plain = rows is None
     if rows is None:
         rows = _OFFSETS[: n + 1]
-    window = seg.fwd.take(origin[None, :] + rows[:, None])
+    if window is None:
+        origin = seg.dstart[docs] + start
+        window = seg.fwd.take(origin[None, :] + rows[:, None])
     ids = window[:n] & np.uint32(ID_MASK)
     m = np.empty((n, len(docs)), dtype=np.float32)
     for j in range(n):
