@@ -35,6 +35,7 @@ from tui_reader.ui import ordering
 from tui_reader.ui.app_config import AppConfig
 from tui_reader.ui.browser import open_link
 from tui_reader.ui.feeds import FEED_BINDINGS, FeedsPanel
+from tui_reader.ui.heap import freeze_heap
 from tui_reader.ui.messages import SaveSettings
 from tui_reader.ui.screens.main_bindings import MAIN_BINDINGS
 from tui_reader.ui.screens.note import NoteScreen
@@ -1136,6 +1137,7 @@ class MainScreen(WorkerFailures, Screen[None]):
     def _index_done(self, rebuilt: str | None, indexed: int = 0) -> None:
         self.status.show_progress(1, 1)
         self.index_label = ""
+        freeze_heap()  # The listing and the index are loaded: keep full collections short.
         if rebuilt:
             self.notify(f"The search {rebuilt}.", severity="warning", markup=False)
         elif indexed:
