@@ -40,10 +40,7 @@ NAMED = [
     ("facebook.txt", "Mạng xã hội", "Người dùng Facebook để đọc tin. Facebook đổi giao diện."),
     ("youtube.txt", "Video", "Kênh YouTube của ca sĩ đạt triệu lượt xem trên YouTube."),
     ("vietnam.txt", "Kinh tế Việt Nam", "Việt Nam xuất khẩu gạo. Kinh tế Việt Nam tăng trưởng."),
-    *(
-        (f"vn{i}.txt", f"Bản tin {i}", f"Việt Nam hôm nay, số {i}: tin Việt Nam.")
-        for i in range(5)
-    ),
+    *((f"vn{i}.txt", f"Bản tin {i}", f"Việt Nam hôm nay, số {i}: tin Việt Nam.") for i in range(5)),
     ("airline.txt", "Hàng không", "Hãng Vietnam Airlines mở đường bay mới."),
     ("hcm.txt", "Đô thị", "Thành phố Hồ Chí Minh mưa lớn, đường phố Hồ Chí Minh ngập."),
     ("nghean.txt", "Miền Trung", "Tỉnh Nghệ An mưa to. Nghệ An và Hà Tĩnh ngập."),
@@ -234,6 +231,18 @@ def test_a_name_shaped_like_one_syllable_is_split_while_typing(
     assert _names(results)[0] == "phuyen.txt"
 
 
+def _vietnam_split(folder: Path, build: Build) -> SearchResults:
+    """``vietnam dung gio `` over ``folder`` plus six articles writing «Việt Nam», far more
+    than «Vietnam»: the typed word is searched split (``viet nam``)."""
+    for i in range(6):
+        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
+    builder, _ = build(folder)
+    results = search(builder.snapshot(), "vietnam dung gio ")
+    assert results.plan is not None
+    assert ("vietnam", "viet nam") in results.plan.rewrites
+    return results
+
+
 def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Build) -> None:
     """``vietnam dung gio``: «Vietnam đúng giờ» holds the four words as a phrase (one token
     for two syllables), so it beats «giờ Việt Nam đúng», whose phrase has three."""
@@ -241,12 +250,7 @@ def test_a_joined_reading_stands_for_all_its_syllables(tmp_path: Path, build: Bu
     folder.mkdir()
     write_article(folder, "brand.txt", "Tin hãng", "Hãng Vietnam đúng giờ nhất năm.")
     write_article(folder, "split.txt", "Tin khác", "Bây giờ Việt Nam đúng là mạnh.")
-    for i in range(6):  # «Việt Nam» far more often than «Vietnam»: the word is split.
-        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
-    builder, _ = build(folder)
-    results = search(builder.snapshot(), "vietnam dung gio ")
-    assert results.plan is not None
-    assert ("vietnam", "viet nam") in results.plan.rewrites
+    results = _vietnam_split(folder, build)
     names = _names(results)
     assert names[:2] == ["brand.txt", "split.txt"]
     first, second = results.hits[0].rank, results.hits[1].rank
@@ -267,12 +271,7 @@ def test_the_whole_typed_word_counts_as_typed_beside_its_syllables(
     folder.mkdir()
     far = " ".join(["Người dân địa phương cho biết thời tiết khá thuận lợi."] * 4)
     write_article(folder, "brand.txt", "Vietnam đúng giờ", far, "Chữ Việt đẹp.")
-    for i in range(6):  # «Việt Nam» far more often than «Vietnam»: the word is split.
-        write_article(folder, f"vn{i}.txt", f"Bản tin {i}", "Việt Nam hôm nay. Tin Việt Nam.")
-    builder, _ = build(folder)
-    results = search(builder.snapshot(), "vietnam dung gio ")
-    assert results.plan is not None
-    assert ("vietnam", "viet nam") in results.plan.rewrites
+    results = _vietnam_split(folder, build)
     hit = results.hits[0]
     assert Path(hit.path).name == "brand.txt" and hit.rank is not None
     assert (hit.rank.phrase, hit.rank.gap, hit.rank.corrections) == (4, 0, 0)

@@ -7,6 +7,7 @@ shortlist's pre-score leaves out is simply missing from the results.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.search.conftest import Build, write_article
@@ -21,6 +22,14 @@ def _names(snapshot: IndexSnapshot, query: str) -> list[str]:
     return [Path(h.path).name for h in results.hits]
 
 
+def _crowd(
+    folder: Path, stem: str, title: Callable[[int], str], body: Callable[[int], str]
+) -> None:
+    """More distractors than the shortlist holds: ``stem000.txt``, ``stem001.txt``, ..."""
+    for i in range(RERANK_MIN + 40):
+        write_article(folder, f"{stem}{i:03d}.txt", title(i), body(i))
+
+
 def test_phrase_in_place_beats_the_query_pyvi_word_held_elsewhere(
     tmp_path: Path, build: Build
 ) -> None:
@@ -28,14 +37,15 @@ def test_phrase_in_place_beats_the_query_pyvi_word_held_elsewhere(
     «đâu» and «khi» scattered does not push it out of the shortlist."""
     folder = tmp_path / "c"
     folder.mkdir()
-    for i in range(RERANK_MIN + 40):
-        write_article(
-            folder,
-            f"oil{i:03d}.txt",
-            f"Giá dầu khí tháng {i}",
+    _crowd(
+        folder,
+        "oil",
+        lambda i: f"Giá dầu khí tháng {i}",
+        lambda i: (
             f"Công ty dầu khí số {i} ở miền Nam. {FILLER} Không biết đâu là giới hạn, "
-            "khi giá còn tăng.",
-        )
+            "khi giá còn tăng."
+        ),
+    )
     write_article(
         folder,
         "where.txt",
@@ -52,13 +62,12 @@ def test_weak_typo_neighbours_do_not_fill_the_shortlist(tmp_path: Path, build: B
     holding all three as typed, scattered: it has every word, so the rules put it first."""
     folder = tmp_path / "c"
     folder.mkdir()
-    for i in range(RERANK_MIN + 40):
-        write_article(
-            folder,
-            f"near{i:03d}.txt",
-            f"Cướp súng lần thứ {i}",
-            f"{FILLER} Người bị nạn nói đó là tai họa. {FILLER}",
-        )
+    _crowd(
+        folder,
+        "near",
+        lambda i: f"Cướp súng lần thứ {i}",
+        lambda i: f"{FILLER} Người bị nạn nói đó là tai họa. {FILLER}",
+    )
     write_article(
         folder,
         "all.txt",
@@ -79,13 +88,12 @@ def test_a_whole_typed_word_held_as_one_token_aligns_as_its_syllables(
     «Việt Nam đúng là» in every distractor and fell out of the shortlist."""
     folder = tmp_path / "c"
     folder.mkdir()
-    for i in range(RERANK_MIN + 40):
-        write_article(
-            folder,
-            f"vn{i:03d}.txt",
-            f"Bản tin số {i}",
-            f"{FILLER} Việt Nam đúng là mạnh. {FILLER} Bây giờ thì khác.",
-        )
+    _crowd(
+        folder,
+        "vn",
+        lambda i: f"Bản tin số {i}",
+        lambda i: f"{FILLER} Việt Nam đúng là mạnh. {FILLER} Bây giờ thì khác.",
+    )
     write_article(folder, "brand.txt", "Hãng Vietnam đúng giờ nhất", FILLER)
     builder, _ = build(folder)
     results = search(builder.snapshot(), "vietnam dung gio ", limit=10)
@@ -102,13 +110,12 @@ def test_a_word_the_corpus_holds_once_does_not_use_up_the_anchors(
     the words scattered. ``ieng`` costs nothing: the next rarest word anchors as well."""
     folder = tmp_path / "c"
     folder.mkdir()
-    for i in range(RERANK_MIN + 40):
-        write_article(
-            folder,
-            f"far{i:03d}.txt",
-            f"Bản tin số {i}",
-            f"Ông Phùng nói. {FILLER} Đồng vốn, vốn liếng. {FILLER} Kín kẽ, kín đáo.",
-        )
+    _crowd(
+        folder,
+        "far",
+        lambda i: f"Bản tin số {i}",
+        lambda i: f"Ông Phùng nói. {FILLER} Đồng vốn, vốn liếng. {FILLER} Kín kẽ, kín đáo.",
+    )
     write_article(folder, "odd.txt", "Chữ lạ", f"Mã ieng lạ. {FILLER}")
     write_article(folder, "meant.txt", "Người phán xử", f"{FILLER} Anh phương vốn kín tiếng.")
     builder, _ = build(folder)
