@@ -53,7 +53,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import OSA
 
 from tui_reader.search.highlight import TokenMatcher, make_snippet, matcher_for
 from tui_reader.search.index import IndexSnapshot, SegmentView
@@ -85,10 +84,10 @@ W_ALIGN, W_TITLE, W_COVER, W_BM25 = 10.0, 3.0, 2.0, 1.0
 PAIR_BONUS, WORD_BONUS = 0.5, 0.1
 BM25_K1, BM25_B, BM25_HALF = 1.2, 0.75, 6.0
 MAX_ANCHOR_POSTINGS = 3_000_000  # Degenerate one-letter queries: look at this many at most.
+FREE_ANCHOR = 64  # Postings below which an anchor word does not count in the budget.
 # The rules rank this many pre-scored articles at least (3x the limit when larger).
 # 100, not 200: the same hit@10 and MRR@10 on 4,800 bench queries (seeds 1 and 2),
 # 16 % less CPU at p50 (the app lists 50, so it ranks 150: 3x its limit).
-FREE_ANCHOR = 64  # Postings below which an anchor word does not count in the budget.
 RERANK_MIN = 100
 STRONG_MATCH = 0.5  # Word matches at least this good count towards a "strong" alignment.
 SCAN_CHUNK = 65_536  # Anchor occurrences aligned between checks for an early stop.
@@ -402,14 +401,8 @@ class _Context:
         self.edits = []
         for word in plan.words:
             edits = np.zeros(snapshot.vocab_size + 1, dtype=np.uint8)
-            if word.edits is not None:  # Worked out with the plan (kept by its cache).
-                inside = word.ids < snapshot.vocab_size
-                edits[word.ids[inside]] = word.edits[inside]
-            else:
-                fuzzy = word.ids[(word.quality < PREFIX - 1e-4) & (word.ids < snapshot.vocab_size)]
-                for gid in fuzzy.tolist():
-                    term = snapshot.vocab.term(gid)
-                    edits[gid] = max(1, min(OSA.distance(word.text, term), 2))
+            inside = word.ids < snapshot.vocab_size  # Worked out with the plan (cached).
+            edits[word.ids[inside]] = word.edits[inside]
             self.edits.append(edits)
         # A reading of a whole typed word (``nauy`` for ``na uy``) costs its edits from
         # what was typed once, on the group's first word (0 for the word as typed).

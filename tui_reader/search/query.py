@@ -110,8 +110,8 @@ class QueryWord:
     exact_id: int | None
     cost: int  # Postings behind ``anchor_ids``: how expensive this word is as a seed.
     #: Aligned with ``ids``: the edits (OSA, 1 or 2) of each typo neighbour and reading
-    #: (quality below ``PREFIX``) from the word, 0 for the others; None: not worked out.
-    edits: npt.NDArray[np.uint8] | None = None
+    #: (quality below ``PREFIX``) from the word, 0 for the others.
+    edits: npt.NDArray[np.uint8]
 
     @property
     def text(self) -> str:

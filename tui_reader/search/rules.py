@@ -187,14 +187,13 @@ class _Matches:
         self.q = q
         strong = q >= MATCH_MIN
         typed = q >= PREFIX - _EPS  # As typed (or as the prefix being typed).
-        for j, same in enumerate(self.as_typed):
-            if same is not None:  # The whole typed word («Vietnam» for ``vietnam``): as typed.
-                typed[j] |= same & (q[j] > 0)
-        self.typed = typed
         whole = q >= 1.0 - _EPS  # As typed, whole: not a prefix of a longer word.
         for j, same in enumerate(self.as_typed):
-            if same is not None:
-                whole[j] |= same & (q[j] > 0)
+            if same is not None:  # The whole typed word («Vietnam» for ``vietnam``): as typed.
+                reading = same & (q[j] > 0)
+                typed[j] |= reading
+                whole[j] |= reading
+        self.typed = typed
         self.whole = whole
         # Held in place: in a line of query words as typed (or as sure typos of long or
         # unknown words: two typos in a line are still a phrase).
